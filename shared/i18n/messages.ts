@@ -1,0 +1,92 @@
+/**
+ * User-facing messages: Simplified Chinese first, then English, in one catalogue. Handlers and the
+ * import report take their text from here rather than writing it inline.
+ */
+export const messages = {
+  'request.badJson': ['请求体不是有效的 JSON', 'The request body is not valid JSON'],
+  'request.badQuery': ['查询参数无效', 'Invalid query parameter'],
+  'request.notFound': ['未找到该地址', 'No such route'],
+  'request.methodNotAllowed': ['不支持该请求方法', 'Method not allowed'],
+  'request.internal': ['服务器内部错误，请稍后重试', 'Internal server error, please try again later'],
+  'request.bodyTooLarge': ['请求体过大', 'The request body is too large'],
+  'date.format': ['日期格式应为 YYYY-MM-DD', 'Date must be YYYY-MM-DD'],
+  'date.invalid': ['日期不存在', 'No such calendar date'],
+  'date.future': ['日期不能晚于今天', 'Date cannot be in the future'],
+  'date.tooOld': ['日期早于 1900 年', 'Date is before 1900'],
+  'month.format': ['月份格式应为 YYYY-MM', 'Month must be YYYY-MM'],
+  'datetime.format': [
+    '时间格式应为带时区的 ISO-8601（如 2025-07-01T09:30:00+08:00）或 YYYY-MM-DD',
+    'Time must be ISO-8601 with an offset (e.g. 2025-07-01T09:30:00+08:00) or YYYY-MM-DD',
+  ],
+  'idNumber.format': [
+    '身份证号应为 18 位（最后一位可为 X）',
+    'ID number must be 18 characters (the last may be X)',
+  ],
+  'idNumber.checksum': ['身份证号校验位不正确', 'ID number check digit is wrong (GB 11643)'],
+  'idNumber.birthDate': [
+    '身份证号中的出生日期无效',
+    'The birth date inside the ID number is not a valid date',
+  ],
+  'idNumber.birthDateMismatch': [
+    '身份证号中的出生日期与出生日期不一致',
+    'The birth date in the ID number does not match birthDate',
+  ],
+  'idNumber.genderMismatch': [
+    '身份证号中的性别与性别不一致',
+    'The gender in the ID number does not match gender',
+  ],
+  'phone.invalid': [
+    '电话号码无效，应为大陆手机号或固定电话（如 13800138000 或 0750-3123456）',
+    'Not a valid mainland mobile or landline number (e.g. 13800138000 or 0750-3123456)',
+  ],
+  'county.unknown': ['未知的县（市、区）代码', 'Unknown county code'],
+  'text.required': ['不能为空', 'Must not be empty'],
+  'partnerImpaired.notCouple': [
+    '只有两位老年人共同居住（couple）时才能填写配偶/同住老人情况',
+    'partnerImpaired only applies when living is couple',
+  ],
+  'refusal.required': ['拒绝服务时须填写书面记录（refusal）', 'A refusal needs its written record (refusal)'],
+  'refusal.notRefused': [
+    '只有拒绝服务（consent 为 refused）时才能填写 refusal',
+    'refusal is only allowed when consent is refused',
+  ],
+  'elder.underAge': [
+    '未满 60 周岁，不属于特殊困难老年人',
+    'Under 60 years of age: not eligible for the register',
+  ],
+  'elder.duplicate': ['该老年人已登记', 'This elder is already registered'],
+  'elder.notFound': ['未找到该老年人', 'No such elder'],
+  'elder.conflict': [
+    '档案已被他人修改，请刷新后重试',
+    'The record was changed by someone else; reload and retry',
+  ],
+  'elder.inactive': ['该老年人档案已注销', 'This elder record is no longer active'],
+  'category.lowering': [
+    '不能将类别调低到按规则计算的类别以下',
+    'The category cannot be set below the one the rules give',
+  ],
+  'category.reasonRequired': ['调整类别须说明理由', 'Raising the category needs a reason'],
+  'contact.notFound': ['未找到该联系人', 'No such contact'],
+  'visit.beforeBirth': ['探访时间早于出生日期', 'The visit is before the elder was born'],
+  'visit.future': ['探访时间不能晚于现在', 'The visit cannot be in the future'],
+  'import.emptyFile': ['文件中没有数据行', 'The file has no data rows'],
+  'import.unknownFormat': ['仅支持 CSV 或 XLSX 文件', 'Only CSV or XLSX files are accepted'],
+  'import.unreadable': [
+    '无法读取文件，请确认是 CSV 或 XLSX 格式',
+    'The file could not be read as CSV or XLSX',
+  ],
+  'import.missingHeader': ['缺少必需的表头', 'A required column header is missing'],
+  'import.notRegistered': ['按身份证号未找到已登记的老年人', 'No registered elder has this ID number'],
+  'import.mergeNeedsId': ['合并数据须有身份证号', 'Merging needs an ID number'],
+  'import.badValue': ['无法识别的取值', 'Unrecognised value'],
+  'import.notFound': ['未找到该导入任务', 'No such import'],
+  'patch.empty': ['没有要修改的字段', 'Nothing to change'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type MessageKey = keyof typeof messages;
+
+/** "中文 / English" for one catalogue entry. */
+export function msg(key: MessageKey, detail?: string): string {
+  const [zh, en] = messages[key];
+  return detail ? `${zh}：${detail} / ${en}: ${detail}` : `${zh} / ${en}`;
+}

@@ -1,0 +1,282 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  paginateQuery,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConcurrentChange, ContactNotFound, ElderAlreadyRegistered } from '../errors.js';
+import type { AuditEntry, Elder } from '../register/elder.js';
+import type { Category } from '../registration/fields.js';
+import type { IsoDate } from '../time.js';
+import type { Db } from './client.js';
+import { contactKeys, elderKeys, personKey } from './keys.js';
+import { registerTable } from './table.js';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type Item = Record<string, unknown>;
+
+const KEY_NAMES = new Set<string>(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type']);
+const strip = <T>(item: Item): T =>
+  Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_NAMES.has(k))) as T;
+
+function profileItem(elder: Elder): Item {
+  const { emergencyContacts: _kept, ...profile } = elder;
+  return {
+    ...elderKeys.profile(elder.id),
+    ...elderKeys.byCounty(elder.region.county, elder.category, elder.id),
+    ...(elder.nextAgeLine ? elderKeys.ageLine(elder.nextAgeLine, elder.id) : {}),
+    type: 'elder',
+    ...profile,
+  };
+}
+
+function auditItem(entry: AuditEntry, eventId: string): Item {
+  return { ...elderKeys.audit(entry.elderId, entry.at, eventId), type: 'audit', ...entry };
+}
+
+const put = (db: Db, Item: Item, ConditionExpression?: string, values?: Item): TransactItem => ({
+  Put: {
+    TableName: db.tableName,
+    Item,
+    ...(ConditionExpression ? { ConditionExpression } : {}),
+    ...(values ? { ExpressionAttributeValues: values } : {}),
+  },
+});
+
+const emergencyItems = (elder: Elder): Item[] =>
+  elder.emergencyContacts.map((c, i) => ({
+    ...elderKeys.emergencyContact(elder.id, i),
+    type: 'emergencyContact',
+    ...c,
+  }));
+
+function contactCheck(db: Db, contactId: string | undefined): TransactItem[] {
+  if (!contactId) return [];
+  return [
+    {
+      ConditionCheck: {
+        TableName: db.tableName,
+        Key: contactKeys.profile(contactId),
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
+  ];
+}
+
+/** The reasons DynamoDB gave for a cancelled transaction, one per item in order. */
+function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
+  if (error instanceof TransactionCanceledException) return error.CancellationReasons?.map((r) => r.Code);
+  return undefined;
+}
+
+export interface RefusalRecord {
+  elderId: string;
+  date: IsoDate;
+  note: string;
+  recordedBy: string;
+}
+
+/**
+ * Writes a new elder: profile, person key (no duplicates), emergency contacts, refusal record and the
+ * audit entry, all or nothing. Throws ElderAlreadyRegistered or ContactNotFound.
+ */
+export async function createElder(db: Db, elder: Elder, audit: AuditEntry, eventId: string): Promise<void> {
+  const person = personKey(elder);
+  const items: TransactItem[] = [
+    put(db, { ...person, type: 'person', elderId: elder.id }, 'attribute_not_exists(pk)'),
+    put(db, profileItem(elder), 'attribute_not_exists(pk)'),
+    ...emergencyItems(elder).map((i) => put(db, i)),
+    ...refusalItems(db, elder, eventId),
+    put(db, auditItem(audit, eventId)),
+    ...contactCheck(db, elder.contactId),
+  ];
+  try {
+    await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes?.[0] === 'ConditionalCheckFailed') {
+      const existing = await findElderIdByPerson(db, elder);
+      throw new ElderAlreadyRegistered(existing ?? 'unknown');
+    }
+    if (codes?.at(-1) === 'ConditionalCheckFailed' && elder.contactId)
+      throw new ContactNotFound(elder.contactId);
+    throw error;
+  }
+}
+
+/** The written record of a refusal, kept apart so that later changes of consent do not erase it. */
+function refusalItems(db: Db, elder: Elder, eventId: string): TransactItem[] {
+  if (elder.consent !== 'refused' || !elder.refusal) return [];
+  const record: RefusalRecord = { elderId: elder.id, ...elder.refusal };
+  return [
+    put(db, { ...elderKeys.refusal(elder.id, elder.refusal.date, eventId), type: 'refusal', ...record }),
+  ];
+}
+
+/**
+ * Replaces an elder record that has not changed since it was read (version check), moving the person
+ * key and the emergency contacts with it, and appends the audit entry: all or nothing.
+ */
+export async function replaceElder(
+  db: Db,
+  before: Elder,
+  after: Elder,
+  audit: AuditEntry,
+  eventId: string,
+): Promise<void> {
+  const oldPerson = personKey(before);
+  const newPerson = personKey(after);
+  const personMoves = oldPerson.pk !== newPerson.pk;
+  const keep = after.emergencyContacts.length;
+  const items: TransactItem[] = [
+    put(db, profileItem(after), 'version = :version', { ':version': before.version }),
+    ...emergencyItems(after).map((i) => put(db, i)),
+    ...before.emergencyContacts.slice(keep).map((_, i) => ({
+      Delete: { TableName: db.tableName, Key: elderKeys.emergencyContact(before.id, keep + i) },
+    })),
+    ...(personMoves
+      ? [
+          put(db, { ...newPerson, type: 'person', elderId: after.id }, 'attribute_not_exists(pk)'),
+          { Delete: { TableName: db.tableName, Key: oldPerson } },
+        ]
+      : []),
+    ...(before.consent !== 'refused' || before.refusal?.date !== after.refusal?.date
+      ? refusalItems(db, after, eventId)
+      : []),
+    put(db, auditItem(audit, eventId)),
+    ...(after.contactId !== before.contactId ? contactCheck(db, after.contactId) : []),
+  ];
+  try {
+    await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes?.[0] === 'ConditionalCheckFailed') throw new ConcurrentChange(before.id);
+    if (personMoves && codes?.includes('ConditionalCheckFailed')) {
+      const index = codes.indexOf('ConditionalCheckFailed');
+      const item = items[index];
+      if (item?.Put?.Item?.type === 'person') {
+        throw new ElderAlreadyRegistered((await findElderIdByPerson(db, after)) ?? 'unknown');
+      }
+    }
+    if (codes?.at(-1) === 'ConditionalCheckFailed' && after.contactId)
+      throw new ContactNotFound(after.contactId);
+    throw error;
+  }
+}
+
+/** Reads the elder id registered for a person (ID number, else name, birth date and village). */
+export async function findElderIdByPerson(
+  db: Db,
+  person: Parameters<typeof personKey>[0],
+): Promise<string | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.tableName, Key: personKey(person), ConsistentRead: true }),
+  );
+  return out.Item?.elderId as string | undefined;
+}
+
+/** Reads one elder: the profile and its emergency contacts (the sort keys EMERGENCY#.. to PROFILE). */
+export async function getElder(db: Db, elderId: string): Promise<Elder | undefined> {
+  const out = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': elderKeys.profile(elderId).pk,
+        ':from': 'EMERGENCY#',
+        ':to': 'PROFILE',
+      },
+      ConsistentRead: true,
+    }),
+  );
+  const items = out.Items ?? [];
+  const profile = items.find((i) => i.sk === 'PROFILE');
+  if (!profile) return undefined;
+  const emergencyContacts = items
+    .filter((i) => String(i.sk).startsWith('EMERGENCY#'))
+    .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))
+    .map((i) => strip<Elder['emergencyContacts'][number]>(i));
+  return { ...strip<Elder>(profile), emergencyContacts };
+}
+
+export interface Page<T> {
+  items: T[];
+  cursor?: string | undefined;
+}
+
+const encodeCursor = (key: Item | undefined) =>
+  key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
+export const decodeCursor = (cursor: string | undefined): Item | undefined => {
+  if (!cursor) return undefined;
+  const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new TypeError('bad cursor');
+  return parsed as Item;
+};
+
+/** Lists a county's elders (gsi1), optionally of one category, a page at a time (without emergency contacts). */
+export async function listEldersByCounty(
+  db: Db,
+  query: { county: string; category?: Category | undefined; limit: number; cursor?: string | undefined },
+): Promise<Page<Omit<Elder, 'emergencyContacts'>>> {
+  const { indexName, partitionKey, sortKey } = registerTable.byCounty;
+  const out: QueryCommandOutput = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      IndexName: indexName,
+      KeyConditionExpression: `${partitionKey} = :pk AND begins_with(${sortKey}, :prefix)`,
+      ExpressionAttributeValues: {
+        ':pk': `COUNTY#${query.county}`,
+        ':prefix': `ELDER#${query.category ?? ''}`,
+      },
+      Limit: query.limit,
+      ExclusiveStartKey: decodeCursor(query.cursor),
+    }),
+  );
+  return { items: (out.Items ?? []).map((i) => strip(i)), cursor: encodeCursor(out.LastEvaluatedKey) };
+}
+
+/** Lists the ids of elders whose category may change on this date (sparse gsi2). */
+export async function eldersOnAgeLine(db: Db, date: IsoDate): Promise<string[]> {
+  const { indexName, partitionKey } = registerTable.byAgeLine;
+  const ids: string[] = [];
+  const pages = paginateQuery(
+    { client: db.doc },
+    {
+      TableName: db.tableName,
+      IndexName: indexName,
+      KeyConditionExpression: `${partitionKey} = :pk`,
+      ExpressionAttributeValues: { ':pk': `AGELINE#${date}` },
+      ProjectionExpression: 'id',
+    },
+  );
+  for await (const page of pages) for (const item of page.Items ?? []) ids.push(String(item.id));
+  return ids;
+}
+
+/** Reads an elder's audit trail, oldest first. */
+export async function listAudit(db: Db, elderId: string): Promise<AuditEntry[]> {
+  const out = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': elderKeys.profile(elderId).pk, ':prefix': 'AUDIT#' },
+    }),
+  );
+  return (out.Items ?? []).map((i) => strip<AuditEntry>(i));
+}
+
+/** Reads an elder's refusal records, oldest first. */
+export async function listRefusals(db: Db, elderId: string): Promise<RefusalRecord[]> {
+  const out = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': elderKeys.profile(elderId).pk, ':prefix': 'REFUSAL#' },
+    }),
+  );
+  return (out.Items ?? []).map((i) => strip<RefusalRecord>(i));
+}

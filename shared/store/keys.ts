@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import type { Category } from '../registration/fields.js';
+import type { IsoDate, IsoMonth } from '../time.js';
+
+/**
+ * Every key of the register table is built here (one module per table, one function per item type).
+ * Values are `ENTITY#id`; generic attribute names let one table hold every entity.
+ */
+const sha = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 40);
+
+export const elderKeys = {
+  profile: (elderId: string) => ({ pk: `ELDER#${elderId}`, sk: 'PROFILE' }),
+  /** listing by county and category (gsi1) */
+  byCounty: (county: string, category: Category, elderId: string) => ({
+    gsi1pk: `COUNTY#${county}`,
+    gsi1sk: `ELDER#${category}#${elderId}`,
+  }),
+  /** sparse gsi2: only while a birthday ahead can change the category */
+  ageLine: (date: IsoDate, elderId: string) => ({ gsi2pk: `AGELINE#${date}`, gsi2sk: `ELDER#${elderId}` }),
+  emergencyContact: (elderId: string, order: number) => ({
+    pk: `ELDER#${elderId}`,
+    sk: `EMERGENCY#${String(order).padStart(2, '0')}`,
+  }),
+  audit: (elderId: string, at: string, eventId: string) => ({
+    pk: `ELDER#${elderId}`,
+    sk: `AUDIT#${at}#${eventId}`,
+  }),
+  refusal: (elderId: string, date: IsoDate, eventId: string) => ({
+    pk: `ELDER#${elderId}`,
+    sk: `REFUSAL#${date}#${eventId}`,
+  }),
+};
+
+/**
+ * One item per person, so the same person cannot be registered twice. The ID number when known,
+ * else name, birth date and village. Hashed so that no ID number or name appears in a key.
+ */
+export const personKey = (identity: {
+  idNumber?: string | undefined;
+  name: string;
+  birthDate: string;
+  region: { county: string; township: string; village: string };
+}) => {
+  const natural = identity.idNumber
+    ? `ID|${identity.idNumber}`
+    : `ROW|${identity.name}|${identity.birthDate}|${identity.region.county}|${identity.region.township}|${identity.region.village}`;
+  const value = `PERSON#${sha(natural)}`;
+  return { pk: value, sk: 'PERSON' };
+};
+
+export const visitKeys = {
+  /** sort key in +08:00 local time, so string order is time order and date ranges are prefixes */
+  record: (elderId: string, localTime: string, visitId: string) => ({
+    pk: `ELDER#${elderId}`,
+    sk: `VISIT#${localTime}#${visitId}`,
+  }),
+  /** visits of a county in a month (gsi1), for the monthly figures */
+  byCountyMonth: (county: string, month: IsoMonth, elderId: string, localTime: string) => ({
+    gsi1pk: `VISITS#${county}#${month}`,
+    gsi1sk: `${elderId}#${localTime}`,
+  }),
+};
+
+export const contactKeys = {
+  profile: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: 'PROFILE' }),
+  byCounty: (county: string, contactId: string) => ({
+    gsi1pk: `COUNTY#${county}`,
+    gsi1sk: `CONTACT#${contactId}`,
+  }),
+};
+
+export const importKeys = {
+  job: (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'JOB' }),
+};

@@ -1,0 +1,50 @@
+import { PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import type { IsoDate } from '../time.js';
+import type { VisitRecord } from '../visits/record.js';
+import type { Db } from './client.js';
+import { elderKeys, visitKeys } from './keys.js';
+
+/** Stores one visit record under its elder, and in the county's month (gsi1) for the monthly figures. */
+export async function putVisit(db: Db, visit: VisitRecord): Promise<void> {
+  await db.doc.send(
+    new PutCommand({
+      TableName: db.tableName,
+      Item: {
+        ...visitKeys.record(visit.elderId, visit.localTime, visit.id),
+        ...visitKeys.byCountyMonth(visit.county, visit.visitedOn.slice(0, 7), visit.elderId, visit.localTime),
+        type: 'visit',
+        ...visit,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+/** Reads an elder's visit records dated from..to (inclusive, Asia/Shanghai dates), oldest first. */
+export async function listVisits(
+  db: Db,
+  elderId: string,
+  from: IsoDate,
+  to: IsoDate,
+): Promise<VisitRecord[]> {
+  const visits: VisitRecord[] = [];
+  const pages = paginateQuery(
+    { client: db.doc },
+    {
+      TableName: db.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': elderKeys.profile(elderId).pk,
+        ':from': `VISIT#${from}`,
+        // '~' sorts after every character of a time and id
+        ':to': `VISIT#${to}~`,
+      },
+    },
+  );
+  for await (const page of pages) {
+    for (const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, type: _t, ...visit } of page.Items ?? []) {
+      visits.push(visit as VisitRecord);
+    }
+  }
+  return visits;
+}
