@@ -72,3 +72,14 @@ export function monthOf(date: IsoDate): IsoMonth {
 export function compareIso(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * A calendar date moved by whole days.
+ * @example addDaysIso('2024-03-01', -1) // '2024-02-29'
+ */
+export function addDaysIso(date: IsoDate, days: number): IsoDate {
+  const parsed = parseIsoDate(date);
+  if (!parsed) throw new RangeError(`not a calendar date: ${date}`);
+  const t = new Date(Date.UTC(parsed.year, parsed.month - 1, parsed.day + days));
+  return formatIsoDate({ year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() });
+}

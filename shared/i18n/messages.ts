@@ -81,6 +81,15 @@ export const messages = {
   'import.badValue': ['无法识别的取值', 'Unrecognised value'],
   'import.notFound': ['未找到该导入任务', 'No such import'],
   'patch.empty': ['没有要修改的字段', 'Nothing to change'],
+  'import.duplicateRow': ['与文件中前面的一行是同一位老年人', 'The same elder as an earlier row of the file'],
+  'import.idNumberAsNumber': [
+    '身份证号被存成了数字，末几位已丢失；请把该列设为文本格式后重新填写',
+    'The ID number was stored as a number and lost its last digits; format the column as text and enter it again',
+  ],
+  'import.unknownColumn': ['未识别的列，已忽略', 'Unrecognised column, ignored'],
+  'import.repeatedColumn': ['重复的列，只使用第一列', 'Repeated column; only the first one is used'],
+  'import.alreadyStarted': ['该导入任务编号已被使用', 'This import id is already in use'],
+  'import.fatal': ['导入中止', 'The import stopped'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof messages;

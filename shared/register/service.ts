@@ -95,7 +95,7 @@ export async function registerParsed(
 
 /** A PATCH body: any registration fields (each replaced whole), a raised category, or a status. */
 const patchSchema = z.strictObject({
-  ...Object.fromEntries(REGISTRATION_FIELDS.map((k) => [k, z.unknown()])),
+  ...Object.fromEntries(REGISTRATION_FIELDS.map((k) => [k, z.unknown().optional()])),
   categoryOverride: categoryOverrideSchema.nullable().optional(),
   status: elderStatusSchema.optional(),
 });
