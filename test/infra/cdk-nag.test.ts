@@ -1,0 +1,106 @@
+import { Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  type Acknowledgement,
+  collectAcknowledgements,
+  readValidationFindings,
+  type SynthesizedApp,
+  synthesizeApp,
+  type ValidationFinding,
+} from './synth.js';
+
+/*
+ * cdk-nag 3 is a CDK policy-validation plugin (`Validations.of(app).addPlugins(new AwsSolutionsChecks(app))`,
+ * done by buildApp). It runs after synthesis over the construct tree and its unacknowledged findings land in
+ * the validation report of the cloud assembly (validation-report.json), not in construct annotations; a
+ * finding is acknowledged with `Validations.of(construct).acknowledge({ id, reason })`.
+ */
+
+const PACK = 'AwsSolutions';
+const describeFinding = (f: ValidationFinding): string =>
+  `${f.severity} ${f.ruleName} at ${f.constructPaths.join(', ')}`;
+
+let synth: SynthesizedApp;
+let findings: ValidationFinding[];
+let acknowledgements: Acknowledgement[];
+
+beforeAll(() => {
+  synth = synthesizeApp();
+  findings = readValidationFindings(synth.outdir);
+  acknowledgements = collectAcknowledgements(synth.app);
+});
+afterAll(() => synth?.cleanup());
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports zero unacknowledged errors in the synthesized app', () => {
+    const errors = findings.filter((f) => f.pluginName === PACK && ['error', 'fatal'].includes(f.severity));
+    expect(errors.map(describeFinding)).toEqual([]);
+  });
+
+  it('reports no warnings either (a warning also fails `cdk synth`) and the plugin did not crash', () => {
+    expect(findings.filter((f) => f.pluginName === PACK).map(describeFinding)).toEqual([]);
+  });
+
+  it('agrees when the pack is run directly over the construct tree', () => {
+    const report = new AwsSolutionsChecks().validateScope(synth.app);
+    const described = report.violations.map(
+      (v) => `${v.severity} ${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(described).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('gives every acknowledgement a rule id of the pack and a specific reason', () => {
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const { constructPath, id, reason } of acknowledgements) {
+      expect(id, constructPath).toMatch(/^AwsSolutions-[A-Z]+\d+(\[.+\])?$/);
+      expect(reason.length, `${id} at ${constructPath}`).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  it('acknowledges only what is specifically allowed', () => {
+    expect([...new Set(acknowledgements.map((a) => `${a.constructPath} ${a.id}`))].sort()).toEqual([
+      'AnxinStateless/ApiFunction AwsSolutions-L1',
+      'AnxinStateless/ApiFunctionRole AwsSolutions-IAM5[Resource::*]',
+      'AnxinStateless/ReclassifyFunction AwsSolutions-L1',
+      'AnxinStateless/ReclassifyFunctionRole AwsSolutions-IAM5[Resource::*]',
+    ]);
+  });
+});
+
+describe('the cdk-nag check itself', () => {
+  /*
+   * Negative control: the same app, built with every acknowledgement dropped, must come out red in the
+   * report, with exactly the findings that the acknowledgements cover. This proves that buildApp registers
+   * the pack, that the report is read correctly, and that no acknowledgement is stale.
+   */
+  let unacknowledged: SynthesizedApp | undefined;
+  afterAll(() => unacknowledged?.cleanup());
+
+  it('goes red when the acknowledgements are removed', () => {
+    const spy = vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => undefined);
+    try {
+      unacknowledged = synthesizeApp();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(collectAcknowledgements(unacknowledged.app)).toEqual([]);
+
+    const red = readValidationFindings(unacknowledged.outdir).filter(
+      (f) => f.pluginName === PACK && f.severity === 'error',
+    );
+    const found = red.flatMap((f) => f.constructPaths.map((p) => `${f.ruleName} ${p}`)).sort();
+    const covered = acknowledgements.map((a) => a.id);
+    expect(red.length).toBeGreaterThan(0);
+    for (const id of new Set(covered)) {
+      expect(
+        found.some((f) => f.startsWith(`${id} `)),
+        `acknowledged ${id} but the pack does not raise it`,
+      ).toBe(true);
+    }
+    for (const f of red) {
+      expect(covered, `${f.ruleName} is raised but not acknowledged anywhere`).toContain(f.ruleName);
+    }
+  });
+});
