@@ -1,0 +1,18 @@
+import { App } from 'aws-cdk-lib';
+import { buildApp } from '../lib/app.js';
+
+// Env-agnostic stacks unless a target is given as context: `cdk deploy -c account=123456789012 -c
+// region=cn-north-1`. No lookups are made, so `cdk synth` works offline and without credentials.
+const app = new App();
+const contextString = (key: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+const account = contextString('account');
+const region = contextString('region');
+if ((account === undefined) !== (region === undefined)) {
+  throw new Error('Give both -c account=… and -c region=…, or neither (env-agnostic stacks).');
+}
+
+buildApp(account && region ? { app, env: { account, region } } : { app });
+app.synth();
