@@ -100,97 +100,106 @@ export async function seedDemo(
   }
   let elders = 0;
   let visits = 0;
-  const pending: Promise<void>[] = [];
-  for (const county of Object.keys(JIANGMEN_COUNTIES)) {
-    for (let i = 0; i < ELDERS_PER_COUNTY; i++) {
-      const township = r.pick(TOWNSHIPS[county] ?? ['城区']);
-      const contact = contacts.find((c) => c.county === county && c.township === township);
-      const age = r.chance(0.35) ? r.int(80, 96) : r.int(60, 79);
-      const birthYear = Number(today.slice(0, 4)) - age - 1;
-      const birthDate = `${birthYear}-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}`;
-      const gender = r.chance(0.55) ? 'female' : 'male';
-      const living = r.pick(['alone', 'alone', 'couple', 'withFamily', 'other'] as const);
-      const body: RegistrationInput = {
-        name: `${r.pick(SURNAMES)}${r.pick(GIVEN)}`,
-        gender,
-        birthDate,
-        idNumber: makeIdNumber(county, birthDate, r.int(0, 499) * 2 + (gender === 'male' ? 1 : 0)),
-        phone: r.chance(0.8) ? phone() : `0750-${r.int(2000000, 3999999)}`,
-        address: `江门市${JIANGMEN_COUNTIES[county]?.zh ?? ''}${township}${r.int(1, 200)}号`,
-        region: { county, township, village: r.pick(VILLAGES) },
-        living,
-        emptyNest: living !== 'withFamily' && r.chance(0.5),
-        leftBehind: r.chance(0.15),
-        ability: r.chance(0.2) ? r.pick(ABILITY_GRADES.slice(1)) : 'intact',
-        dementia: r.chance(0.05),
-        ...(r.chance(0.12) ? { disabilityGrade: r.int(1, 4) } : {}),
-        lowIncome: r.chance(0.1),
-        familyPlanningSpecial: r.chance(0.04),
-        caresForDisabledChild: r.chance(0.04),
-        partnerImpaired: living === 'couple' && r.chance(0.3),
-        language: county === '440781' || county === '440783' ? 'yue' : r.chance(0.8) ? 'yue' : 'cmn',
-        channel: r.chance(0.85) ? 'voice' : 'sms',
-        emergencyContacts: [
-          {
-            name: `${r.pick(SURNAMES)}${r.pick(GIVEN)}`,
-            relation: r.pick(['child', 'child', 'relative', 'neighbour'] as const),
-            phone: phone(),
-          },
-        ],
-        ...(contact ? { contactId: contact.id } : {}),
-        ...(r.chance(0.03)
-          ? {
-              consent: 'refused' as const,
-              refusal: {
-                date: addDaysIso(today, -r.int(30, 300)),
-                note: '本人表示暂不需要探访（演示数据）',
-                recordedBy: '演示工作人员',
-              },
-            }
-          : {}),
-      };
-      const registeredDaysAgo = r.int(30, 330);
-      const registeredAt = new Date(now.getTime() - registeredDaysAgo * 86_400_000);
-      let elder: Elder;
-      try {
-        elder = await registerParsed(deps, parseRegistration(deps.policy, body), {
-          actor: 'system:demo-seed',
-          now: registeredAt,
-        });
-      } catch (error) {
-        if (error instanceof ElderNotEligible) continue; // a birthday falling the wrong side of a line
-        throw error;
-      }
-      elders++;
-      if (elder.consent === 'refused') continue;
-      for (let day = registeredDaysAgo - 1; day > 0; day -= r.int(12, 40)) {
-        const mode: VisitMode =
-          elder.category === 'A'
-            ? r.chance(0.8)
-              ? 'home'
-              : 'phone'
-            : r.pick(['phone', 'automated', 'automated', 'home', 'video']);
-        const when = new Date(now.getTime() - day * 86_400_000 + r.int(9, 17) * 3_600_000 - 8 * 3_600_000);
-        const visit: VisitRecord = {
-          id: randomUUID(),
-          elderId: elder.id,
-          visitedAt: isoInPolicyZone(when),
-          visitedOn: dateInPolicyZone(when),
-          localTime: isoInPolicyZone(when),
-          mode,
-          visitors: [mode === 'automated' ? '自动外呼' : (contact?.name ?? '村委工作人员')],
-          safetyRisks: [],
-          county,
-          recordedBy: 'system:demo-seed',
-          recordedAt: isoInPolicyZone(when),
-        };
-        pending.push(putVisit(deps.db, visit));
-        visits++;
-        if (pending.length >= 32) await Promise.all(pending.splice(0));
-      }
+  // each elder has a generator of its own, so the data is the same whatever order the writes finish in
+  const seedOne = async (county: string, countyIndex: number, i: number) => {
+    const r = random(20240131 + countyIndex * 1000 + i);
+    // two made-up numbers per elder (own and emergency contact), after the contacts' numbers
+    let phoneToggle = 0;
+    const phone = () =>
+      `1380013${String(1000 + (countyIndex * ELDERS_PER_COUNTY + i) * 2 + (phoneToggle++ % 2)).padStart(4, '0')}`;
+    const township = r.pick(TOWNSHIPS[county] ?? ['城区']);
+    const contact = contacts.find((c) => c.county === county && c.township === township);
+    const age = r.chance(0.35) ? r.int(80, 96) : r.int(60, 79);
+    const birthYear = Number(today.slice(0, 4)) - age - 1;
+    const birthDate = `${birthYear}-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}`;
+    const gender = r.chance(0.55) ? 'female' : 'male';
+    const living = r.pick(['alone', 'alone', 'couple', 'withFamily', 'other'] as const);
+    const body: RegistrationInput = {
+      name: `${r.pick(SURNAMES)}${r.pick(GIVEN)}`,
+      gender,
+      birthDate,
+      idNumber: makeIdNumber(county, birthDate, r.int(0, 499) * 2 + (gender === 'male' ? 1 : 0)),
+      phone: r.chance(0.8) ? phone() : `0750-${r.int(2000000, 3999999)}`,
+      address: `江门市${JIANGMEN_COUNTIES[county]?.zh ?? ''}${township}${r.int(1, 200)}号`,
+      region: { county, township, village: r.pick(VILLAGES) },
+      living,
+      emptyNest: living !== 'withFamily' && r.chance(0.5),
+      leftBehind: r.chance(0.15),
+      ability: r.chance(0.2) ? r.pick(ABILITY_GRADES.slice(1)) : 'intact',
+      dementia: r.chance(0.05),
+      ...(r.chance(0.12) ? { disabilityGrade: r.int(1, 4) } : {}),
+      lowIncome: r.chance(0.1),
+      familyPlanningSpecial: r.chance(0.04),
+      caresForDisabledChild: r.chance(0.04),
+      partnerImpaired: living === 'couple' && r.chance(0.3),
+      language: county === '440781' || county === '440783' ? 'yue' : r.chance(0.8) ? 'yue' : 'cmn',
+      channel: r.chance(0.85) ? 'voice' : 'sms',
+      emergencyContacts: [
+        {
+          name: `${r.pick(SURNAMES)}${r.pick(GIVEN)}`,
+          relation: r.pick(['child', 'child', 'relative', 'neighbour'] as const),
+          phone: phone(),
+        },
+      ],
+      ...(contact ? { contactId: contact.id } : {}),
+      ...(r.chance(0.03)
+        ? {
+            consent: 'refused' as const,
+            refusal: {
+              date: addDaysIso(today, -r.int(30, 300)),
+              note: '本人表示暂不需要探访（演示数据）',
+              recordedBy: '演示工作人员',
+            },
+          }
+        : {}),
+    };
+    const registeredDaysAgo = r.int(30, 330);
+    const registeredAt = new Date(now.getTime() - registeredDaysAgo * 86_400_000);
+    let elder: Elder;
+    try {
+      elder = await registerParsed(deps, parseRegistration(deps.policy, body), {
+        actor: 'system:demo-seed',
+        now: registeredAt,
+      });
+    } catch (error) {
+      if (error instanceof ElderNotEligible) return; // a birthday falling the wrong side of a line
+      throw error;
     }
-  }
-  await Promise.all(pending);
+    elders++;
+    if (elder.consent === 'refused') return;
+    for (let day = registeredDaysAgo - 1; day > 0; day -= r.int(12, 40)) {
+      const mode: VisitMode =
+        elder.category === 'A'
+          ? r.chance(0.8)
+            ? 'home'
+            : 'phone'
+          : r.pick(['phone', 'automated', 'automated', 'home', 'video']);
+      const when = new Date(now.getTime() - day * 86_400_000 + r.int(9, 17) * 3_600_000 - 8 * 3_600_000);
+      const visit: VisitRecord = {
+        id: randomUUID(),
+        elderId: elder.id,
+        visitedAt: isoInPolicyZone(when),
+        visitedOn: dateInPolicyZone(when),
+        localTime: isoInPolicyZone(when),
+        mode,
+        visitors: [mode === 'automated' ? '自动外呼' : (contact?.name ?? '村委工作人员')],
+        safetyRisks: [],
+        county,
+        recordedBy: 'system:demo-seed',
+        recordedAt: isoInPolicyZone(when),
+      };
+      await putVisit(deps.db, visit);
+      visits++;
+    }
+  };
+  const jobs = Object.keys(JIANGMEN_COUNTIES).flatMap((county, c) =>
+    Array.from({ length: ELDERS_PER_COUNTY }, (_, i) => () => seedOne(county, c, i)),
+  );
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let job = jobs.shift(); job; job = jobs.shift()) await job();
+    }),
+  );
   await deps.db.doc.send(
     new PutCommand({
       TableName: deps.db.tableName,
