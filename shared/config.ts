@@ -52,7 +52,8 @@ export function makePolicyConfig(
   const fallback = thresholds['*'] ?? 'mild';
   return {
     counties: { ...JIANGMEN_COUNTIES, ...extraCounties },
-    lossOfAbilityFrom: (county) => thresholds[county] ?? fallback,
+    lossOfAbilityFrom: (county) =>
+      (Object.hasOwn(thresholds, county) ? thresholds[county] : undefined) ?? fallback,
   };
 }
 

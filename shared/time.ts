@@ -80,6 +80,8 @@ export function compareIso(a: string, b: string): number {
 export function addDaysIso(date: IsoDate, days: number): IsoDate {
   const parsed = parseIsoDate(date);
   if (!parsed) throw new RangeError(`not a calendar date: ${date}`);
-  const t = new Date(Date.UTC(parsed.year, parsed.month - 1, parsed.day + days));
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999
+  const t = new Date(0);
+  t.setUTCFullYear(parsed.year, parsed.month - 1, parsed.day + days);
   return formatIsoDate({ year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() });
 }

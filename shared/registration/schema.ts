@@ -112,7 +112,8 @@ export function makeRegistrationSchema(counties: Readonly<Record<string, unknown
         .array(emergencyContactSchema)
         .max(5)
         .default([])
-        // children first, as the plan asks; otherwise the order given is kept
+        // the plan's order: children, then relatives, neighbours, committee staff; a stable sort keeps
+        // the order given within each relation
         .transform((list) => list.toSorted((a, b) => RELATION_ORDER[a.relation] - RELATION_ORDER[b.relation]))
         .describe('紧急联系人 emergency contacts, children first'),
       contactId: z

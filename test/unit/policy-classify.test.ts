@@ -17,7 +17,11 @@ import {
   LIVING,
   type RuleCode,
 } from '../../shared/registration/fields.js';
-import { type Registration, type RegistrationInput, registrationSchema } from '../../shared/registration/schema.js';
+import {
+  type Registration,
+  type RegistrationInput,
+  registrationSchema,
+} from '../../shared/registration/schema.js';
 import { parseOrErrors } from '../../shared/validation.js';
 import { aRegistration, policy } from '../support/builders.js';
 
@@ -83,9 +87,12 @@ describe('classify: eligibility', () => {
 });
 
 describe('classify: A1 loss of ability', () => {
-  it.each(['mild', 'moderate', 'severe', 'total'] as const)('%s ability alone gives A1 (category A)', (ability) => {
-    expect(classifyBody({ ability })).toMatchObject({ category: 'A', rules: ['A1'] });
-  });
+  it.each(['mild', 'moderate', 'severe', 'total'] as const)(
+    '%s ability alone gives A1 (category A)',
+    (ability) => {
+      expect(classifyBody({ ability })).toMatchObject({ category: 'A', rules: ['A1'] });
+    },
+  );
 
   it('intact ability does not give A1', () => {
     expect(classifyBody({ ability: 'intact' })).toMatchObject({ category: 'C', rules: ['C'] });
@@ -155,10 +162,12 @@ describe('classify: A4 family-planning special and living alone', () => {
   });
 
   it('needs living alone itself: empty-nest or left-behind is not enough', () => {
-    expect(classifyBody({ familyPlanningSpecial: true, living: 'couple', emptyNest: true }).rules).toEqual(['C']);
-    expect(classifyBody({ familyPlanningSpecial: true, living: 'withFamily', leftBehind: true }).rules).toEqual([
+    expect(classifyBody({ familyPlanningSpecial: true, living: 'couple', emptyNest: true }).rules).toEqual([
       'C',
     ]);
+    expect(
+      classifyBody({ familyPlanningSpecial: true, living: 'withFamily', leftBehind: true }).rules,
+    ).toEqual(['C']);
     expect(classifyBody({ familyPlanningSpecial: true, living: 'other' }).rules).toEqual(['C']);
   });
 
@@ -169,7 +178,10 @@ describe('classify: A4 family-planning special and living alone', () => {
 
 describe('classify: B1 aged 60-79, severe disability and living alone', () => {
   it.each([1, 2])('disability grade %i, living alone, aged 70 gives B1', (disabilityGrade) => {
-    expect(classifyBody({ disabilityGrade, living: 'alone' })).toMatchObject({ category: 'B', rules: ['B1'] });
+    expect(classifyBody({ disabilityGrade, living: 'alone' })).toMatchObject({
+      category: 'B',
+      rules: ['B1'],
+    });
   });
 
   it('holds at 60 and at 79', () => {
@@ -225,13 +237,18 @@ describe('classify: B2 aged 60-79 couple with an impaired elder', () => {
     expect(classifyBody({ age: 60, living: 'couple', partnerImpaired: true }).rules).toEqual(['B2']);
     expect(classifyBody({ age: 79, living: 'couple', partnerImpaired: true }).rules).toEqual(['B2']);
     expect(classifyBody({ age: 80, living: 'couple', partnerImpaired: true }).rules).toEqual(['C']);
-    expect(classifyBody({ age: 80, living: 'couple', emptyNest: true, dementia: true }).rules).toEqual(['A2']);
+    expect(classifyBody({ age: 80, living: 'couple', emptyNest: true, dementia: true }).rules).toEqual([
+      'A2',
+    ]);
   });
 });
 
 describe('classify: B3 long-term carer of a disabled child', () => {
   it.each([60, 70, 79, 80, 95])('carer aged %i gives B3 (no age limit)', (age) => {
-    expect(classifyBody({ age, caresForDisabledChild: true })).toMatchObject({ category: 'B', rules: ['B3'] });
+    expect(classifyBody({ age, caresForDisabledChild: true })).toMatchObject({
+      category: 'B',
+      rules: ['B3'],
+    });
   });
 
   it('is not B3 without the flag', () => {
@@ -282,7 +299,12 @@ describe('classify: several rules at once', () => {
   });
 
   it('never lists C beside another rule', () => {
-    const result = classifyBody({ living: 'couple', partnerImpaired: true, lowIncome: true, emptyNest: true });
+    const result = classifyBody({
+      living: 'couple',
+      partnerImpaired: true,
+      lowIncome: true,
+      emptyNest: true,
+    });
     expect(sorted(result.rules)).toEqual(['A3', 'B2']);
   });
 });
@@ -290,8 +312,18 @@ describe('classify: several rules at once', () => {
 describe('classify: age lines (the day before, the day of)', () => {
   it('turns 60 (eligible) on the 60th birthday', () => {
     const p = profile({ birthDate: '1965-07-01' });
-    expect(classify(p, '2025-06-30', policy)).toEqual({ eligible: false, age: 59, category: null, rules: [] });
-    expect(classify(p, '2025-07-01', policy)).toEqual({ eligible: true, age: 60, category: 'C', rules: ['C'] });
+    expect(classify(p, '2025-06-30', policy)).toEqual({
+      eligible: false,
+      age: 59,
+      category: null,
+      rules: [],
+    });
+    expect(classify(p, '2025-07-01', policy)).toEqual({
+      eligible: true,
+      age: 60,
+      category: 'C',
+      rules: ['C'],
+    });
   });
 
   it('turns 80 on the 80th birthday: A2 starts for an elder living alone', () => {
@@ -375,7 +407,10 @@ describe('classify: 29 February birthdays', () => {
   it('a 29 February that does not exist (1945) is refused', () => {
     expect(() => ageOn('1945-02-29', '2025-07-01')).toThrow(RangeError);
     expect(() => classify(profile({ birthDate: '1945-02-29' }), '2025-07-01', policy)).toThrow(RangeError);
-    const result = parseOrErrors(registrationSchema, aRegistration({ birthDate: '1945-02-29', withId: false }));
+    const result = parseOrErrors(
+      registrationSchema,
+      aRegistration({ birthDate: '1945-02-29', withId: false }),
+    );
     expect(result.ok).toBe(false);
   });
 });
@@ -482,7 +517,11 @@ function isoDate(minYear: number, maxYear: number): fc.Arbitrary<string> {
     .record({ year: fc.integer({ min: minYear, max: maxYear }), month: fc.integer({ min: 1, max: 12 }) })
     .map(({ year, month }) => isoOfDay(dayNumber(`${year}-${String(month).padStart(2, '0')}-01`) + 40))
     .map((d) => isoOfDay(dayNumber(`${d.slice(0, 7)}-01`) - 1));
-  return fc.oneof({ arbitrary: any, weight: 3 }, { arbitrary: leapDay, weight: 1 }, { arbitrary: monthEnd, weight: 1 });
+  return fc.oneof(
+    { arbitrary: any, weight: 3 },
+    { arbitrary: leapDay, weight: 1 },
+    { arbitrary: monthEnd, weight: 1 },
+  );
 }
 
 /** Full years by counting birthdays (29 February falls on 1 March in common years): the spec's reading. */
@@ -629,7 +668,8 @@ describe('classify: properties', () => {
         expect(ageOn(birth, dayAfter)).toBe(n);
         expect(classify(profile({ birthDate: birth }), turning, policy).age).toBe(n);
         // the turning day keeps the birthday, or is 1 March for 29 February in a common year
-        if (birth.endsWith('-02-29') && !isLeap(Number(turning.slice(0, 4)))) expect(turning.slice(5)).toBe('03-01');
+        if (birth.endsWith('-02-29') && !isLeap(Number(turning.slice(0, 4))))
+          expect(turning.slice(5)).toBe('03-01');
         else expect(turning.slice(5)).toBe(birth.slice(5));
       }),
       { numRuns: 1000 },
