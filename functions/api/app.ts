@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import { type HttpEvent, type HttpResult, httpEdge, json } from './http.js';
+import { importRoutes } from './import-routes.js';
 import { type ApiDeps, elderRoutes } from './routes.js';
 
 /**
@@ -12,6 +13,7 @@ export function makeApi(deps: ApiDeps, logger = new Logger({ serviceName: 'anxin
   const routes: Route<HttpEvent, HttpResult>[] = [
     { method: 'GET', path: '/healthz', handler: async () => json(200, { status: 'ok' }) },
     ...elderRoutes(deps),
+    ...importRoutes(deps),
   ];
   return middy<HttpEvent, HttpResult>()
     .use(httpEdge(logger))

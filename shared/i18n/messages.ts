@@ -89,7 +89,6 @@ export const messages = {
   'import.unknownColumn': ['未识别的列，已忽略', 'Unrecognised column, ignored'],
   'import.repeatedColumn': ['重复的列，只使用第一列', 'Repeated column; only the first one is used'],
   'import.alreadyStarted': ['该导入任务编号已被使用', 'This import id is already in use'],
-  'import.fatal': ['导入中止', 'The import stopped'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof messages;

@@ -33,8 +33,8 @@ function profileItem(elder: Elder): Item {
   };
 }
 
-function auditItem(entry: AuditEntry, eventId: string): Item {
-  return { ...elderKeys.audit(entry.elderId, entry.at, eventId), type: 'audit', ...entry };
+function auditItem(entry: AuditEntry, version: number): Item {
+  return { ...elderKeys.audit(entry.elderId, version), type: 'audit', version, ...entry };
 }
 
 const put = (db: Db, Item: Item, ConditionExpression?: string, values?: Item): TransactItem => ({
@@ -90,7 +90,7 @@ export async function createElder(db: Db, elder: Elder, audit: AuditEntry, event
     put(db, profileItem(elder), 'attribute_not_exists(pk)'),
     ...emergencyItems(elder).map((i) => put(db, i)),
     ...refusalItems(db, elder, eventId),
-    put(db, auditItem(audit, eventId)),
+    put(db, auditItem(audit, elder.version), 'attribute_not_exists(pk)'),
     ...contactCheck(db, elder.contactId),
   ];
   try {
@@ -146,7 +146,7 @@ export async function replaceElder(
     ...(before.consent !== 'refused' || before.refusal?.date !== after.refusal?.date
       ? refusalItems(db, after, eventId)
       : []),
-    put(db, auditItem(audit, eventId)),
+    put(db, auditItem(audit, after.version), 'attribute_not_exists(pk)'),
     ...(after.contactId !== before.contactId ? contactCheck(db, after.contactId) : []),
   ];
   try {

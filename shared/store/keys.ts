@@ -21,9 +21,10 @@ export const elderKeys = {
     pk: `ELDER#${elderId}`,
     sk: `EMERGENCY#${String(order).padStart(2, '0')}`,
   }),
-  audit: (elderId: string, at: string, eventId: string) => ({
+  /** one audit entry per version of the record, so the trail is in order even within one instant */
+  audit: (elderId: string, version: number) => ({
     pk: `ELDER#${elderId}`,
-    sk: `AUDIT#${at}#${eventId}`,
+    sk: `AUDIT#${String(version).padStart(8, '0')}`,
   }),
   refusal: (elderId: string, date: IsoDate, eventId: string) => ({
     pk: `ELDER#${elderId}`,

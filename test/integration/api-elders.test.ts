@@ -378,3 +378,29 @@ describe('the daily age-line job', () => {
     clock = new Date('2025-07-01T01:00:00Z');
   });
 });
+
+describe('imports through the API', () => {
+  it('imports an XLSX upload, reports bad rows, and shows the job', async () => {
+    const { readFileSync } = await import('node:fs');
+    const bytes = readFileSync('test/fixtures/import/register.xlsx');
+    const id = '0b6f1c1e-7d0a-4f5e-9d57-3f1c2a9e8b10';
+    const reply = await api('POST', `/api/imports?id=${id}&filename=register.xlsx`, bytes, {
+      'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.created).toBeGreaterThan(0);
+    expect(reply.body.failed).toBeGreaterThan(0);
+    expect(reply.body.errors[0]).toEqual(expect.objectContaining({ row: expect.any(Number) }));
+    const job = await api('GET', `/api/imports/${id}`);
+    expect(job.body).toMatchObject({ status: 'done', created: reply.body.created });
+    const again = await api('POST', `/api/imports?filename=register.xlsx`, bytes, {
+      'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    });
+    expect(again.body.created).toBe(0);
+    expect((await api('GET', '/api/imports/6d1f0000-0000-4000-8000-000000000000')).status).toBe(404);
+    const notASheet = await api('POST', '/api/imports', Buffer.from([0, 1, 2, 3]), {
+      'content-type': 'application/octet-stream',
+    });
+    expect(notASheet.status).toBe(422);
+  });
+});

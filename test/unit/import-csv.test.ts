@@ -5,7 +5,9 @@ import { decodeText, detectFormat, ImportRejected } from '../../shared/import/re
 
 describe('parseCsv', () => {
   it('reads quoted fields holding commas, quotes and line breaks', () => {
-    expect(parseCsv('姓名,住址\r\n测试老人1,"测试路1号,3楼"\r\n测试老人2,"第一行\n第二行"\r\n"说""好""",x')).toEqual([
+    expect(
+      parseCsv('姓名,住址\r\n测试老人1,"测试路1号,3楼"\r\n测试老人2,"第一行\n第二行"\r\n"说""好""",x'),
+    ).toEqual([
       ['姓名', '住址'],
       ['测试老人1', '测试路1号,3楼'],
       ['测试老人2', '第一行\n第二行'],
@@ -44,7 +46,11 @@ describe('parseCsv', () => {
     const records = fc.array(fc.array(fc.string({ unit: 'grapheme' }), { minLength: 1, maxLength: 4 }), {
       maxLength: 5,
     });
-    fc.assert(fc.property(records, (rs) => expect([...csvRecords(toCsv(rs, '\t'), '\t')]).toEqual(rs)));
+    fc.assert(
+      fc.property(records, (rs) => {
+        expect([...csvRecords(toCsv(rs, '\t'), '\t')]).toEqual(rs);
+      }),
+    );
   });
 });
 
@@ -90,10 +96,12 @@ describe('detectFormat', () => {
 
   it('refuses other files with a bilingual message', () => {
     expect(() => detectFormat({ bytes: text })).toThrow(ImportRejected);
-    expect(() => detectFormat({ bytes: text, filename: 'a.pdf' })).toThrow(/仅支持 CSV 或 XLSX.*Only CSV or XLSX/);
-    expect(() => detectFormat({ bytes: Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0]), filename: 'a.xls' })).toThrow(
-      /\.xls/,
+    expect(() => detectFormat({ bytes: text, filename: 'a.pdf' })).toThrow(
+      /仅支持 CSV 或 XLSX.*Only CSV or XLSX/,
     );
+    expect(() =>
+      detectFormat({ bytes: Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0]), filename: 'a.xls' }),
+    ).toThrow(/\.xls/);
     expect(() => detectFormat({ bytes: text, filename: 'a.xlsx' })).toThrow(/无法读取文件/);
   });
 });
