@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  type PhoneVisitPolicy,
+  type ProviderLimits,
+  phoneVisitPolicySchema,
+  providerLimitsSchema,
+} from './phone/config.js';
 import { JIANGMEN_COUNTIES } from './regions.js';
 import { ABILITY_GRADES, type AbilityGrade } from './registration/fields.js';
 
@@ -72,4 +78,51 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     policy: makePolicyConfig(e.ANXIN_COUNTIES ?? {}, e.ANXIN_LOSS_OF_ABILITY_FROM ?? {}),
   };
+}
+
+const phoneEnvSchema = z.object({
+  /** per-county phone-visit policy overrides: {"440781": {"cadenceDays": {"A": 2, "B": 7, "C": 14}}}; "*" for all */
+  PHONE_POLICIES: jsonOf(z.record(z.string(), z.unknown())).optional(),
+  PROVIDER_LIMITS: jsonOf(z.unknown()).optional(),
+  DISPATCH_QUEUE_URL: z.string().optional(),
+  CHIME_SMA_ID: z.string().optional(),
+  CHIME_FROM_NUMBER: z.string().optional(),
+});
+
+export interface PhoneConfig {
+  phonePolicies: Record<string, PhoneVisitPolicy>;
+  limits: ProviderLimits;
+  dispatchQueueUrl: string | undefined;
+  chimeSmaId: string | undefined;
+  chimeFromNumber: string | undefined;
+}
+
+/** Parses per-county policies; each is the plan's default with the county's overrides. */
+export function parsePhonePolicies(raw: Record<string, unknown>): Record<string, PhoneVisitPolicy> {
+  return Object.fromEntries(
+    Object.entries(raw).map(([county, value]) => [county, phoneVisitPolicySchema.parse(value)]),
+  );
+}
+
+/** Reads the phone-visit settings once (at cold start); a bad variable fails with its name. */
+export function loadPhoneConfig(env: Record<string, string | undefined> = process.env): PhoneConfig {
+  const parsed = phoneEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`配置错误 / bad configuration: ${names}`);
+  }
+  const e = parsed.data;
+  try {
+    return {
+      phonePolicies: parsePhonePolicies(e.PHONE_POLICIES ?? {}),
+      limits: providerLimitsSchema.parse(e.PROVIDER_LIMITS ?? {}),
+      dispatchQueueUrl: e.DISPATCH_QUEUE_URL,
+      chimeSmaId: e.CHIME_SMA_ID,
+      chimeFromNumber: e.CHIME_FROM_NUMBER,
+    };
+  } catch (error) {
+    throw new Error(
+      `配置错误 / bad configuration: PHONE_POLICIES or PROVIDER_LIMITS: ${(error as Error).message}`,
+    );
+  }
 }

@@ -26,7 +26,7 @@ export interface AuditEntry {
   elderId: string;
   at: string;
   actor: string;
-  action: 'register' | 'update' | 'reclassify' | 'import' | 'merge';
+  action: 'register' | 'update' | 'reclassify' | 'import' | 'merge' | 'optOut';
   /** names of the fields that changed (values are not copied here) */
   fields: string[];
   oldCategory?: Category;

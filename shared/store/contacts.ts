@@ -1,19 +1,32 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Contact } from '../contacts/contact.js';
 import type { Db } from './client.js';
-import { contactKeys } from './keys.js';
+import { contactKeys, phoneKeys } from './keys.js';
 
-/** Stores a visit contact, listed under its county (gsi1). */
+/** Stores a visit contact, listed under its county (gsi1), with its number in the phone index. */
 export async function putContact(db: Db, contact: Contact): Promise<void> {
+  const owner = `CONTACT#${contact.id}`;
   await db.doc.send(
-    new PutCommand({
-      TableName: db.tableName,
-      Item: {
-        ...contactKeys.profile(contact.id),
-        ...contactKeys.byCounty(contact.county, contact.id),
-        type: 'contact',
-        ...contact,
-      },
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: db.tableName,
+            Item: {
+              ...contactKeys.profile(contact.id),
+              ...contactKeys.byCounty(contact.county, contact.id),
+              type: 'contact',
+              ...contact,
+            },
+          },
+        },
+        {
+          Put: {
+            TableName: db.tableName,
+            Item: { ...phoneKeys.phone(contact.phone, owner), type: 'phone', owner, contactId: contact.id },
+          },
+        },
+      ],
     }),
   );
 }

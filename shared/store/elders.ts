@@ -12,7 +12,7 @@ import type { AuditEntry, Elder } from '../register/elder.js';
 import type { Category } from '../registration/fields.js';
 import type { IsoDate } from '../time.js';
 import type { Db } from './client.js';
-import { contactKeys, elderKeys, personKey } from './keys.js';
+import { contactKeys, dueKeys, elderKeys, personKey, phoneKeys } from './keys.js';
 import { registerTable } from './table.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -45,6 +45,41 @@ const put = (db: Db, Item: Item, ConditionExpression?: string, values?: Item): T
     ...(values ? { ExpressionAttributeValues: values } : {}),
   },
 });
+
+/** Whether automated check-ins go to this elder: active and not refused. */
+export const receivesCheckIns = (elder: Pick<Elder, 'status' | 'consent'>) =>
+  elder.status === 'active' && elder.consent === 'accepted';
+
+/** The phone numbers that lead back to this elder (own and emergency contacts), for inbound texts. */
+function phoneOwners(elder: Elder): { e164: string; owner: string }[] {
+  return [
+    { e164: elder.phone, owner: `ELDER#${elder.id}` },
+    ...elder.emergencyContacts.map((c, i) => ({
+      e164: c.phone,
+      owner: `EMERGENCY#${elder.id}#${String(i).padStart(2, '0')}`,
+    })),
+  ];
+}
+
+function phoneItems(db: Db, elder: Elder): TransactItem[] {
+  return phoneOwners(elder).map(({ e164, owner }) =>
+    put(db, { ...phoneKeys.phone(e164, owner), type: 'phone', owner, elderId: elder.id }),
+  );
+}
+
+/** The check-in schedule of a new elder: the first check-in is due at once (the next calling window). */
+function scheduleItem(elder: Elder, now: Date): Item {
+  const at = now.toISOString();
+  return {
+    ...phoneKeys.schedule(elder.id),
+    ...(receivesCheckIns(elder) ? dueKeys('schedule', elder.id, at, now) : {}),
+    type: 'schedule',
+    elderId: elder.id,
+    county: elder.region.county,
+    nextCheckInAt: at,
+    suspended: !receivesCheckIns(elder),
+  };
+}
 
 const emergencyItems = (elder: Elder): Item[] =>
   elder.emergencyContacts.map((c, i) => ({
@@ -91,6 +126,8 @@ export async function createElder(db: Db, elder: Elder, audit: AuditEntry, event
     ...emergencyItems(elder).map((i) => put(db, i)),
     ...refusalItems(db, elder, eventId),
     put(db, auditItem(audit, elder.version), 'attribute_not_exists(pk)'),
+    put(db, scheduleItem(elder, new Date(audit.at)), 'attribute_not_exists(pk)'),
+    ...phoneItems(db, elder),
     ...contactCheck(db, elder.contactId),
   ];
   try {
@@ -147,6 +184,8 @@ export async function replaceElder(
       ? refusalItems(db, after, eventId)
       : []),
     put(db, auditItem(audit, after.version), 'attribute_not_exists(pk)'),
+    ...phoneChanges(db, before, after),
+    ...scheduleChange(db, before, after, new Date(audit.at)),
     ...(after.contactId !== before.contactId ? contactCheck(db, after.contactId) : []),
   ];
   try {
@@ -165,6 +204,70 @@ export async function replaceElder(
       throw new ContactNotFound(after.contactId);
     throw error;
   }
+}
+
+/** Moves the phone index with changed numbers. */
+function phoneChanges(db: Db, before: Elder, after: Elder): TransactItem[] {
+  const key = (o: { e164: string; owner: string }) => `${o.e164}|${o.owner}`;
+  const old = phoneOwners(before);
+  const now = phoneOwners(after);
+  const kept = new Set(now.map(key));
+  const had = new Set(old.map(key));
+  return [
+    ...old
+      .filter((o) => !kept.has(key(o)))
+      .map((o) => ({ Delete: { TableName: db.tableName, Key: phoneKeys.phone(o.e164, o.owner) } })),
+    ...now
+      .filter((o) => !had.has(key(o)))
+      .map((o) =>
+        put(db, { ...phoneKeys.phone(o.e164, o.owner), type: 'phone', owner: o.owner, elderId: after.id }),
+      ),
+  ];
+}
+
+/**
+ * A refusal or a status change stops the check-ins (the due keys go); accepting again makes one due
+ * at once. An open check-in is left to finish: the dispatcher checks consent before it dials.
+ */
+function scheduleChange(db: Db, before: Elder, after: Elder, now: Date): TransactItem[] {
+  const was = receivesCheckIns(before);
+  const is = receivesCheckIns(after);
+  if (was === is) return [];
+  const key = phoneKeys.schedule(after.id);
+  if (!is) {
+    return [
+      {
+        Update: {
+          TableName: db.tableName,
+          Key: key,
+          UpdateExpression: 'SET suspended = :t REMOVE gsi3pk, gsi3sk',
+          ExpressionAttributeValues: { ':t': true },
+        },
+      },
+    ];
+  }
+  const at = now.toISOString();
+  const due = dueKeys('schedule', after.id, at, now);
+  return [
+    {
+      Update: {
+        TableName: db.tableName,
+        Key: key,
+        UpdateExpression:
+          'SET suspended = :f, nextCheckInAt = :at, gsi3pk = :pk, gsi3sk = :sk, elderId = :id, county = :county, #type = :type',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':f': false,
+          ':at': at,
+          ':pk': due.gsi3pk,
+          ':sk': due.gsi3sk,
+          ':id': after.id,
+          ':county': after.region.county,
+          ':type': 'schedule',
+        },
+      },
+    },
+  ];
 }
 
 /** Reads the elder id registered for a person (ID number, else name, birth date and village). */

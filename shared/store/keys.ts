@@ -73,3 +73,55 @@ export const contactKeys = {
 export const importKeys = {
   job: (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'JOB' }),
 };
+
+/** Shards of each hour bucket of the due index; the planner queries every shard. */
+export const DUE_SHARDS = 4;
+
+/**
+ * The sparse due index (gsi3): an item carries these keys only while something is due for it. The
+ * bucket is the UTC hour of max(at, now), so nothing is ever written behind the planner's cursor.
+ */
+export function dueKeys(kind: 'schedule' | 'checkIn' | 'case', id: string, at: string, now: Date) {
+  const when = at > now.toISOString() ? at : now.toISOString();
+  return {
+    gsi3pk: `DUE#${when.slice(0, 13)}#${shardOf(id)}`,
+    gsi3sk: `${at}#${kind}#${id}`,
+  };
+}
+
+export function shardOf(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return h % DUE_SHARDS;
+}
+
+export const phoneKeys = {
+  /** the check-in schedule of one elder */
+  schedule: (elderId: string) => ({ pk: `ELDER#${elderId}`, sk: 'SCHEDULE' }),
+  checkIn: (checkInId: string) => ({ pk: `CHECKIN#${checkInId}`, sk: 'CHECKIN' }),
+  /** an elder's check-ins, newest last (gsi1) */
+  checkInsOfElder: (elderId: string, openedAt: string) => ({
+    gsi1pk: `CHECKINS#${elderId}`,
+    gsi1sk: openedAt,
+  }),
+  case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
+  /** a county's cases, newest last (gsi1) */
+  casesOfCounty: (county: string, openedAt: string, caseId: string) => ({
+    gsi1pk: `CASES#${county}`,
+    gsi1sk: `${openedAt}#${caseId}`,
+  }),
+  caseCode: (code: string) => ({ pk: `CASECODE#${code}`, sk: 'CASECODE' }),
+  /** who a phone number belongs to: one item per (number, elder / contact / emergency contact) */
+  phone: (e164: string, owner: string) => ({ pk: `PHONE#${sha(e164)}`, sk: owner }),
+  phonePartition: (e164: string) => `PHONE#${sha(e164)}`,
+  inbound: (messageId: string) => ({ pk: `INBOUND#${messageId}`, sk: 'INBOUND' }),
+  call: (providerId: string) => ({ pk: `CALL#${providerId}`, sk: 'CALL' }),
+  outbox: (key: string) => ({ pk: `OUTBOX#${key}`, sk: 'OUTBOX' }),
+  message: (elderId: string, at: string, id: string) => ({
+    pk: `ELDER#${elderId}`,
+    sk: `MESSAGE#${at}#${id}`,
+  }),
+  pace: (name: string) => ({ pk: `PACE#${name}`, sk: 'PACE' }),
+  plannerCursor: () => ({ pk: 'PLANNER', sk: 'CURSOR' }),
+  stats: (name: string, date: string) => ({ pk: `STATS#${name}`, sk: date }),
+};

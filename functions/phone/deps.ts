@@ -1,0 +1,48 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { loadConfig, loadPhoneConfig } from '../../shared/config.js';
+import {
+  ChimeSDKVoiceClient,
+  chimeVoice,
+  SNSClient,
+  SQSClient,
+  snsSms,
+  sqsQueue,
+} from '../../shared/phone/aws.js';
+import type { PhoneDeps } from '../../shared/phone/engine.js';
+import { dynamoPacer } from '../../shared/phone/pacer.js';
+import { createDb } from '../../shared/store/client.js';
+
+/**
+ * The phone-visit engine wired to AWS: DynamoDB, SQS, Chime SDK PSTN Audio and SNS. Built once per
+ * cold start; a missing setting fails when the part that needs it is used.
+ */
+export function awsPhoneDeps(serviceName: string): { deps: PhoneDeps; logger: Logger } {
+  const config = loadConfig();
+  const phone = loadPhoneConfig();
+  const logger = new Logger({ serviceName });
+  const db = createDb({ tableName: config.tableName, endpoint: config.dynamodbEndpoint });
+  const missing = (name: string) => () => {
+    throw new Error(`配置错误 / bad configuration: ${name} is not set`);
+  };
+  const deps: PhoneDeps = {
+    db,
+    policy: config.policy,
+    phonePolicies: phone.phonePolicies,
+    queue: phone.dispatchQueueUrl
+      ? sqsQueue({ client: new SQSClient({}), queueUrl: phone.dispatchQueueUrl })
+      : { send: missing('DISPATCH_QUEUE_URL') },
+    voice:
+      phone.chimeSmaId && phone.chimeFromNumber
+        ? chimeVoice({
+            client: new ChimeSDKVoiceClient({}),
+            sipMediaApplicationId: phone.chimeSmaId,
+            fromNumber: phone.chimeFromNumber,
+          })
+        : { placeCall: missing('CHIME_SMA_ID / CHIME_FROM_NUMBER') },
+    sms: snsSms({ client: new SNSClient({}) }),
+    pacer: dynamoPacer(db, phone.limits),
+    now: () => new Date(),
+    log: (message, fields) => logger.info(message, fields ?? {}),
+  };
+  return { deps, logger };
+}

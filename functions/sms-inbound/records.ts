@@ -1,0 +1,31 @@
+import type { SNSEvent } from 'aws-lambda';
+import type { PhoneDeps } from '../../shared/phone/engine.js';
+import { handleInboundText, inboundTextSchema } from '../../shared/phone/inbound.js';
+
+/**
+ * Inbound texts from End User Messaging, delivered through an SNS topic. A message that is not an
+ * inbound text is logged (without content) and dropped; storage faults throw, so Lambda retries and
+ * finally sends the event to the dead-letter queue.
+ */
+export function makeInboundHandler(deps: PhoneDeps) {
+  return async (event: SNSEvent): Promise<{ results: string[] }> => {
+    const results: string[] = [];
+    for (const record of event?.Records ?? []) {
+      let body: unknown;
+      try {
+        body = JSON.parse(record?.Sns?.Message ?? '');
+      } catch {
+        body = undefined;
+      }
+      const parsed = inboundTextSchema.safeParse(body);
+      if (!parsed.success) {
+        deps.log('dropped a malformed inbound text', { messageId: record?.Sns?.MessageId });
+        results.push('malformed');
+        continue;
+      }
+      results.push(await handleInboundText(deps, parsed.data));
+    }
+    deps.log('inbound texts', { results });
+    return { results };
+  };
+}

@@ -1,0 +1,683 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { PolicyConfig } from '../config.js';
+import type { Contact } from '../contacts/contact.js';
+import type { Elder } from '../register/elder.js';
+import type { Db } from '../store/client.js';
+import { getContact } from '../store/contacts.js';
+import { getElder, receivesCheckIns } from '../store/elders.js';
+import { phoneKeys } from '../store/keys.js';
+import {
+  caseIdByCode,
+  claimOnce,
+  clearScheduleDue,
+  createCase,
+  getCase,
+  getCheckIn,
+  getPlannerCursor,
+  getSchedule,
+  queryDue,
+  releaseOnce,
+  type Schedule,
+  SHARDS,
+  StaleItem,
+  saveCall,
+  saveCase,
+  saveCheckIn,
+  setPlannerCursor,
+  startCheckIn,
+} from '../store/phone.js';
+import { putVisit } from '../store/visits.js';
+import { dateInPolicyZone, isoInPolicyZone } from '../time.js';
+import type { VisitRecord } from '../visits/record.js';
+import {
+  acknowledge,
+  type Case,
+  type CaseTransition,
+  type Closure,
+  closeCase,
+  type Ladder,
+  onCaseDue,
+  onLateWell,
+  openCase,
+  upgradeToHelp,
+} from './case.js';
+import {
+  type CheckIn,
+  type Effect,
+  type Outcome,
+  onDue,
+  onOutcome,
+  onPlaced,
+  openCheckIn,
+  type Transition,
+} from './checkin.js';
+import { cadenceMs, DEFAULT_PHONE_POLICY, type PhoneVisitPolicy, policyFor } from './config.js';
+import type { DispatchJob, JobQueue } from './jobs.js';
+import type { Pacer } from './pacer.js';
+import { ProviderRejected, type SmsProvider, smsParts, type VoiceProvider } from './providers.js';
+import { ackConfirmText, caseClosedText, caseText, checkInText } from './texts.js';
+import { nextWindowStart } from './windows.js';
+
+/** What the phone-visit engine needs: storage, the queue, the providers, the pacer and the clock. */
+export interface PhoneDeps {
+  db: Db;
+  policy: PolicyConfig;
+  /** phone-visit policy by county ("*" the default) */
+  phonePolicies: Readonly<Record<string, PhoneVisitPolicy>>;
+  queue: JobQueue;
+  voice: VoiceProvider;
+  sms: SmsProvider;
+  pacer: Pacer;
+  now: () => Date;
+  /** structured log without personal data: ids, kinds, outcomes and counts only */
+  log: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+const policyOf = (deps: PhoneDeps, county: string) =>
+  policyFor(deps.phonePolicies, county) ?? DEFAULT_PHONE_POLICY;
+const windowsOf = (
+  deps: PhoneDeps,
+  elder: Pick<Elder, 'region'> & { callWindows?: { start: string; end: string }[] },
+) =>
+  elder.callWindows && elder.callWindows.length > 0
+    ? elder.callWindows
+    : policyOf(deps, elder.region.county).windows;
+
+/** Retries a read-change-write on an optimistic-lock conflict. */
+async function withRetry<T>(work: () => Promise<T>, tries = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof StaleItem) || i >= tries) throw error;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planner
+
+export interface PlannerResult {
+  due: number;
+  started: number;
+  jobs: number;
+  capacity: number;
+}
+
+const bucketOf = (d: Date) => d.toISOString().slice(0, 13);
+
+/**
+ * Finds what is due through the sparse due index (every shard of each hour bucket from the cursor to
+ * now) and moves it on: starts check-ins, queues attempts, escalates, climbs case ladders. Its work
+ * grows with what is due, not with the size of the register.
+ */
+export async function runPlanner(deps: PhoneDeps): Promise<PlannerResult> {
+  const now = deps.now();
+  const nowBucket = bucketOf(now);
+  const cursor = (await getPlannerCursor(deps.db)) ?? bucketOf(new Date(now.getTime() - 24 * 3_600_000));
+  const result: PlannerResult = { due: 0, started: 0, jobs: 0, capacity: 0 };
+  for (
+    let t = new Date(`${cursor}:00:00.000Z`);
+    bucketOf(t) <= nowBucket;
+    t = new Date(t.getTime() + 3_600_000)
+  ) {
+    for (const shard of SHARDS) {
+      const { items, capacity } = await queryDue(deps.db, bucketOf(t), shard, now.toISOString());
+      result.capacity += capacity;
+      for (const item of items) {
+        result.due++;
+        try {
+          if (item.kind === 'schedule') result.started += (await startDue(deps, item.id, now)) ? 1 : 0;
+          else if (item.kind === 'checkIn') result.jobs += await checkInDue(deps, item.id, now);
+          else result.jobs += await caseDue(deps, item.id, now);
+        } catch (error) {
+          // one bad item must not stop the rest; it stays due and is tried again next run
+          deps.log('planner item failed', { kind: item.kind, id: item.id, errorName: (error as Error).name });
+        }
+      }
+    }
+  }
+  await setPlannerCursor(deps.db, nowBucket);
+  deps.log('planner run', { ...result });
+  return result;
+}
+
+/** Opens the check-in of a due schedule (never a second open one, nothing for refusals). */
+async function startDue(deps: PhoneDeps, elderId: string, now: Date): Promise<boolean> {
+  const schedule = await getSchedule(deps.db, elderId);
+  const elder = await getElder(deps.db, elderId);
+  if (!schedule || !elder || !receivesCheckIns(elder) || schedule.suspended || schedule.openCheckInId) {
+    await clearScheduleDue(deps.db, elderId);
+    return false;
+  }
+  const channel = elder.channel === 'sms' && !schedule.smsOptOut ? 'sms' : 'voice';
+  const checkIn = openCheckIn({
+    id: randomUUID(),
+    elderId,
+    county: elder.region.county,
+    category: elder.category,
+    channel,
+    now,
+    windows: windowsOf(deps, elder),
+  });
+  try {
+    await startCheckIn(deps.db, schedule, checkIn, now);
+  } catch (error) {
+    if (error instanceof StaleItem) return false;
+    throw error;
+  }
+  deps.log('check-in opened', { checkInId: checkIn.id, channel, plannedAt: checkIn.next?.at });
+  if (checkIn.next && checkIn.next.at <= now.toISOString()) await checkInDue(deps, checkIn.id, now);
+  return true;
+}
+
+async function checkInDue(deps: PhoneDeps, checkInId: string, now: Date): Promise<number> {
+  return withRetry(async () => {
+    const current = await getCheckIn(deps.db, checkInId);
+    if (!current) return 0;
+    const elder = await getElder(deps.db, current.elderId);
+    if (!elder) return 0;
+    const t = onDue(current, now, policyOf(deps, current.county), windowsOf(deps, elder));
+    const effects = await commitCheckIn(deps, current, t, elder, now);
+    return effects.filter((e) => e.type === 'dispatch').length;
+  });
+}
+
+async function caseDue(deps: PhoneDeps, caseId: string, now: Date): Promise<number> {
+  return withRetry(async () => {
+    const current = await getCase(deps.db, caseId);
+    if (!current) return 0;
+    const elder = await getElder(deps.db, current.elderId);
+    if (!elder) return 0;
+    const t = onCaseDue(current, await ladderFor(deps, elder), now, policyOf(deps, current.county));
+    await commitCase(deps, current, t, now);
+    return t.dispatch.length;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storing transitions and performing their effects
+
+/** When the next check-in of an elder is due after one opened at `openedAt`: cadence, then a window. */
+function nextCheckInAt(deps: PhoneDeps, elder: Elder, openedAt: string): string {
+  const policy = policyOf(deps, elder.region.county);
+  const after = new Date(new Date(openedAt).getTime() + cadenceMs(policy, elder.category));
+  return nextWindowStart(after, windowsOf(deps, elder)).toISOString();
+}
+
+/** Saves a check-in transition (freeing the schedule when it closes), then performs its effects. */
+async function commitCheckIn(
+  deps: PhoneDeps,
+  before: CheckIn,
+  t: Transition,
+  elder: Elder,
+  now: Date,
+): Promise<Effect[]> {
+  if (t.checkIn === before) return [];
+  const closes = before.status === 'open' && t.checkIn.status !== 'open';
+  const openCaseEffect = t.effects.find((e) => e.type === 'openCase');
+  let saved: CheckIn;
+  if (openCaseEffect && openCaseEffect.type === 'openCase' && !before.caseId) {
+    const linked = await openCaseFor(deps, elder, openCaseEffect.reason, now, {
+      checkIn: t.checkIn,
+      previousVersion: before.version,
+      closes,
+    });
+    saved = linked ?? t.checkIn;
+  } else {
+    saved = await saveCheckIn(
+      deps.db,
+      t.checkIn,
+      before.version,
+      now,
+      closes ? { nextCheckInAt: nextCheckInAt(deps, elder, before.openedAt) } : undefined,
+    );
+    if (
+      openCaseEffect &&
+      openCaseEffect.type === 'openCase' &&
+      before.caseId &&
+      openCaseEffect.reason === 'needsHelp'
+    ) {
+      await upgradeCase(deps, before.caseId, elder, now);
+    }
+  }
+  // a voice attempt holds a place among the calls in progress from its claim (placing) to its end
+  const holding = before.attempts.filter(
+    (a) => a.channel === 'voice' && (a.status === 'placing' || a.status === 'placed'),
+  );
+  for (const a of holding) if (t.checkIn.attempts[a.n - 1]?.status === 'ended') await deps.pacer.endCall();
+  for (const effect of t.effects) {
+    if (effect.type === 'dispatch')
+      await deps.queue.send([{ kind: 'checkInAttempt', checkInId: saved.id, n: effect.n }]);
+    else if (effect.type === 'recordVisit')
+      await recordAutomatedVisit(deps, saved, effect.at, effect.channel, elder);
+    else if (effect.type === 'lateWell' && saved.caseId) await lateWell(deps, saved.caseId, elder, now);
+    else if (effect.type === 'attemptStateUnknown')
+      deps.log('attempt state unknown: it may have been placed', { checkInId: saved.id, n: effect.n });
+  }
+  return t.effects;
+}
+
+/** A keypad 1 or a text 1: a remote visit (mode automated), once per check-in attempt. */
+async function recordAutomatedVisit(
+  deps: PhoneDeps,
+  checkIn: CheckIn | undefined,
+  at: string,
+  channel: 'voice' | 'sms',
+  elder: Elder,
+): Promise<void> {
+  const when = new Date(at);
+  const id = checkIn ? `${checkIn.id}-${checkIn.attempts.length}` : randomUUID();
+  const visit: VisitRecord = {
+    id,
+    elderId: elder.id,
+    visitedAt: isoInPolicyZone(when),
+    visitedOn: dateInPolicyZone(when),
+    localTime: isoInPolicyZone(when),
+    mode: 'automated',
+    visitors: [channel === 'voice' ? '自动外呼' : '短信回访'],
+    safetyRisks: [],
+    county: elder.region.county,
+    recordedBy: 'system:phone-visit',
+    recordedAt: isoInPolicyZone(deps.now()),
+  };
+  try {
+    await putVisit(deps.db, visit);
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}
+
+/** Everyone the ladder may reach for an elder. */
+export async function ladderFor(deps: PhoneDeps, elder: Elder): Promise<Ladder> {
+  const contact: Contact | undefined = elder.contactId
+    ? await getContact(deps.db, elder.contactId)
+    : undefined;
+  const duty = policyOf(deps, elder.region.county).escalation.dutyPhones;
+  const dutyPhones = duty[elder.region.township] ?? duty['*'] ?? [];
+  return {
+    contact: contact ? [{ to: contact.phone, role: 'contact', ref: contact.id }] : [],
+    emergency: elder.emergencyContacts.map((c, i) => ({
+      to: c.phone,
+      role: 'emergency',
+      ref: `emergency-${i}`,
+    })),
+    duty: dutyPhones.map((to, i) => ({ to, role: 'duty', ref: `duty-${i}` })),
+  };
+}
+
+/**
+ * Opens a case (a fresh four-digit code). With a check-in, the case, the check-in's link to it and
+ * the freed schedule are one transaction: nothing is half written.
+ */
+async function openCaseFor(
+  deps: PhoneDeps,
+  elder: Elder,
+  reason: 'noResponse' | 'needsHelp',
+  now: Date,
+  link?: { checkIn: CheckIn; previousVersion: number; closes: boolean },
+): Promise<CheckIn | undefined> {
+  const ladder = await ladderFor(deps, elder);
+  const policy = policyOf(deps, elder.region.county);
+  for (let tries = 0; tries < 20; tries++) {
+    const id = randomUUID();
+    const t = openCase({
+      id,
+      code: String(randomInt(1000, 10000)),
+      elderId: elder.id,
+      ...(link ? { checkInId: link.checkIn.id } : {}),
+      county: elder.region.county,
+      township: elder.region.township,
+      reason,
+      ladder,
+      now,
+      policy,
+    });
+    const checkIn = link ? { ...link.checkIn, caseId: id } : undefined;
+    const closing =
+      link?.closes && checkIn ? { nextCheckInAt: nextCheckInAt(deps, elder, checkIn.openedAt) } : undefined;
+    try {
+      await createCase(
+        deps.db,
+        t.case,
+        now,
+        checkIn && link
+          ? { checkIn, previousVersion: link.previousVersion, ...(closing ? { closing } : {}) }
+          : undefined,
+      );
+    } catch (error) {
+      if (!(error instanceof StaleItem)) throw error;
+      // the code was taken, or the check-in moved on: only the first is worth another try here
+      if (link) {
+        const fresh = await getCheckIn(deps.db, link.checkIn.id);
+        if (fresh && fresh.version !== link.previousVersion) throw error;
+      }
+      continue;
+    }
+    deps.log('case opened', { caseId: id, reason, steps: t.dispatch.length });
+    await dispatchCaseSteps(deps, t);
+    return checkIn && link ? { ...checkIn, version: link.previousVersion + 1 } : undefined;
+  }
+  throw new Error('no free case code');
+}
+
+async function dispatchCaseSteps(deps: PhoneDeps, t: CaseTransition): Promise<void> {
+  if (t.dispatch.length > 0)
+    await deps.queue.send(t.dispatch.map((n) => ({ kind: 'caseStep', caseId: t.case.id, n })));
+}
+
+async function commitCase(
+  deps: PhoneDeps,
+  before: Case,
+  t: CaseTransition,
+  now: Date,
+  elder?: Elder,
+): Promise<Case> {
+  if (t.case === before) return before;
+  const saved = await saveCase(deps.db, t.case, before.version, now);
+  await dispatchCaseSteps(deps, t);
+  for (const text of t.texts) {
+    const body =
+      text.purpose === 'ackConfirm'
+        ? ackConfirmText(saved.code)
+        : caseClosedText(elder?.name ?? (await getElder(deps.db, saved.elderId))?.name ?? '', saved.code);
+    await deps.queue.send([
+      {
+        kind: 'text',
+        key: `${saved.id}-${text.purpose}-${text.n}`,
+        to: text.to,
+        text: body,
+        purpose: text.purpose,
+      },
+    ]);
+  }
+  return saved;
+}
+
+async function upgradeCase(deps: PhoneDeps, caseId: string, elder: Elder, now: Date): Promise<void> {
+  await withRetry(async () => {
+    const current = await getCase(deps.db, caseId);
+    if (!current) return;
+    await commitCase(
+      deps,
+      current,
+      upgradeToHelp(current, await ladderFor(deps, elder), now, policyOf(deps, current.county)),
+      now,
+      elder,
+    );
+  });
+}
+
+async function lateWell(deps: PhoneDeps, caseId: string, elder: Elder, now: Date): Promise<void> {
+  await withRetry(async () => {
+    const current = await getCase(deps.db, caseId);
+    if (!current) return;
+    await commitCase(deps, current, onLateWell(current, now), now, elder);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outcomes from the phone network
+
+/**
+ * Records how an attempt ended (a keypress, a hang-up code, a text reply). Safe to call again and in
+ * any order: the state only moves forward.
+ */
+export async function recordOutcome(
+  deps: PhoneDeps,
+  checkInId: string,
+  n: number,
+  outcome: Outcome,
+): Promise<void> {
+  await withRetry(async () => {
+    const now = deps.now();
+    const current = await getCheckIn(deps.db, checkInId);
+    if (!current) return;
+    const elder = await getElder(deps.db, current.elderId);
+    if (!elder) return;
+    const t = onOutcome(current, n, outcome, now, policyOf(deps, current.county), windowsOf(deps, elder));
+    await commitCheckIn(deps, current, t, elder, now);
+  });
+}
+
+/** A relative pressed 1 on an escalation call, or texted the case code: the ladder stops. */
+export async function acknowledgeCase(deps: PhoneDeps, caseId: string, from: string): Promise<boolean> {
+  return withRetry(async () => {
+    const current = await getCase(deps.db, caseId);
+    if (!current) return false;
+    const t = acknowledge(current, from, deps.now());
+    if (t.case === current) return false;
+    await commitCase(deps, current, t, deps.now());
+    deps.log('case acknowledged', { caseId, role: t.case.steps.find((s) => s.to === from)?.role });
+    return true;
+  });
+}
+
+/** The open case named by a code, when `from` is one of its recipients. */
+export async function caseForCode(deps: PhoneDeps, code: string, from: string): Promise<Case | undefined> {
+  const caseId = await caseIdByCode(deps.db, code);
+  const c = caseId ? await getCase(deps.db, caseId) : undefined;
+  return c?.steps.some((s) => s.to === from) ? c : undefined;
+}
+
+/** Staff close a case with its closure. */
+export async function closeCaseByStaff(
+  deps: PhoneDeps,
+  caseId: string,
+  closure: Closure,
+  by: string,
+  note?: string,
+): Promise<Case | undefined> {
+  return withRetry(async () => {
+    const current = await getCase(deps.db, caseId);
+    if (!current) return undefined;
+    return commitCase(deps, current, closeCase(current, closure, by, deps.now(), note), deps.now());
+  });
+}
+
+/** Help asked outside any check-in (an unsolicited text 2): a case at once. */
+export async function helpWithoutCheckIn(deps: PhoneDeps, elder: Elder): Promise<void> {
+  await openCaseFor(deps, elder, 'needsHelp', deps.now());
+}
+
+/** A well reply outside any check-in still counts as a remote visit. */
+export async function wellWithoutCheckIn(deps: PhoneDeps, elder: Elder): Promise<void> {
+  await recordAutomatedVisit(deps, undefined, deps.now().toISOString(), 'sms', elder);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dispatcher
+
+export type DispatchResult = 'placed' | 'skipped' | 'deferred' | 'failed';
+
+/**
+ * Places one job's call or text. A job delivered twice, or twice at once, places one call: the
+ * attempt is claimed with a conditional write before dialing, and a claimed attempt is never dialed
+ * again. Provider trouble (throttling, 5xx, timeouts) un-claims and rethrows, so the queue retries.
+ */
+export async function dispatchJob(deps: PhoneDeps, job: DispatchJob): Promise<DispatchResult> {
+  if (job.kind === 'checkInAttempt') return dispatchAttempt(deps, job.checkInId, job.n);
+  if (job.kind === 'caseStep') return dispatchCaseStep(deps, job.caseId, job.n);
+  const key = phoneKeys.outbox(job.key);
+  if (!(await claimOnce(deps.db, key, deps.now()))) return 'skipped';
+  try {
+    await deps.pacer.smsSlot(smsParts(job.text));
+    await deps.sms.sendText({
+      to: job.to,
+      text: job.text,
+      purpose: job.purpose,
+      ...(job.elderId ? { elderId: job.elderId } : {}),
+    });
+    deps.log('text sent', { purpose: job.purpose });
+    return 'placed';
+  } catch (error) {
+    if (error instanceof ProviderRejected) return 'failed';
+    await releaseOnce(deps.db, key);
+    throw error;
+  }
+}
+
+async function claimAttempt(
+  deps: PhoneDeps,
+  checkInId: string,
+  n: number,
+  status: 'placing' | 'queued',
+  from: 'queued' | 'placing',
+): Promise<CheckIn | undefined> {
+  return withRetry(async () => {
+    const current = await getCheckIn(deps.db, checkInId);
+    const attempt = current?.attempts[n - 1];
+    if (!current || !attempt || attempt.status !== from || current.status !== 'open') return undefined;
+    const next = { ...current, attempts: current.attempts.map((a) => (a.n === n ? { ...a, status } : a)) };
+    return saveCheckIn(deps.db, next, current.version, deps.now());
+  });
+}
+
+async function dispatchAttempt(deps: PhoneDeps, checkInId: string, n: number): Promise<DispatchResult> {
+  const peek = await getCheckIn(deps.db, checkInId);
+  const attempt = peek?.attempts[n - 1];
+  if (!peek || !attempt || attempt.status !== 'queued' || peek.status !== 'open') return 'skipped';
+  const elder = await getElder(deps.db, peek.elderId);
+  const schedule: Schedule | undefined = await getSchedule(deps.db, peek.elderId);
+  if (!elder || !receivesCheckIns(elder)) {
+    // refused or inactive since the check-in opened: nothing is placed
+    await recordOutcome(deps, checkInId, n, 'failed');
+    return 'skipped';
+  }
+  if (attempt.channel === 'sms' && schedule?.smsOptOut) {
+    await recordOutcome(deps, checkInId, n, 'failed');
+    return 'skipped';
+  }
+  if (attempt.channel === 'voice') {
+    await deps.pacer.callSlot();
+    if (!(await deps.pacer.startCall())) {
+      await deps.queue.send([{ kind: 'checkInAttempt', checkInId, n }], 5);
+      return 'deferred';
+    }
+  } else {
+    await deps.pacer.smsSlot(smsParts(checkInText(elder.name)));
+  }
+  const claimed = await claimAttempt(deps, checkInId, n, 'placing', 'queued');
+  if (!claimed) {
+    if (attempt.channel === 'voice') await deps.pacer.endCall();
+    return 'skipped';
+  }
+  let providerId: string;
+  try {
+    providerId =
+      attempt.channel === 'voice'
+        ? (
+            await deps.voice.placeCall({
+              to: elder.phone,
+              context: { purpose: 'checkIn', ref: checkInId, n },
+            })
+          ).providerId
+        : (
+            await deps.sms.sendText({
+              to: elder.phone,
+              text: checkInText(elder.name),
+              purpose: 'checkIn',
+              elderId: elder.id,
+            })
+          ).providerId;
+  } catch (error) {
+    if (attempt.channel === 'voice') await deps.pacer.endCall();
+    if (error instanceof ProviderRejected) {
+      await claimAttempt(deps, checkInId, n, 'queued', 'placing');
+      await recordOutcome(deps, checkInId, n, 'failed');
+      return 'failed';
+    }
+    // un-claim, so the retried job may dial; nothing was placed
+    await claimAttempt(deps, checkInId, n, 'queued', 'placing');
+    throw error;
+  }
+  // saved before anything else can fail: a crash after the dial costs at most one extra call
+  if (attempt.channel === 'voice')
+    await saveCall(deps.db, providerId, { purpose: 'checkIn', ref: checkInId, n }, deps.now());
+  await withRetry(async () => {
+    const current = await getCheckIn(deps.db, checkInId);
+    if (!current) return;
+    const t = onPlaced(
+      current,
+      n,
+      providerId,
+      deps.now(),
+      policyOf(deps, current.county),
+      windowsOf(deps, elder),
+    );
+    if (t.checkIn !== current) await saveCheckIn(deps.db, t.checkIn, current.version, deps.now());
+  });
+  deps.log('attempt placed', { checkInId, n, channel: attempt.channel });
+  return 'placed';
+}
+
+async function dispatchCaseStep(deps: PhoneDeps, caseId: string, n: number): Promise<DispatchResult> {
+  const setStep = (status: 'placing' | 'queued' | 'sent' | 'failed', from: string, providerId?: string) =>
+    withRetry(async () => {
+      const current = await getCase(deps.db, caseId);
+      const step = current?.steps[n];
+      if (!current || !step || step.status !== from) return undefined;
+      const next: Case = {
+        ...current,
+        steps: current.steps.map((s) =>
+          s.n === n ? { ...s, status, ...(providerId ? { providerId } : {}) } : s,
+        ),
+      };
+      return saveCase(deps.db, next, current.version, deps.now());
+    });
+  const claimed = await setStep('placing', 'queued');
+  const step = claimed?.steps[n];
+  if (!claimed || !step) return 'skipped';
+  if (claimed.status === 'closed' || (claimed.status === 'acknowledged' && step.level > 1)) {
+    await setStep('failed', 'placing');
+    return 'skipped';
+  }
+  const elder = await getElder(deps.db, claimed.elderId);
+  if (!elder) return 'skipped';
+  try {
+    let providerId: string;
+    if (step.channel === 'sms') {
+      const text = caseText({
+        name: elder.name,
+        village: elder.region.village,
+        phone: elder.phone,
+        reason: claimed.reason,
+        code: claimed.code,
+      });
+      await deps.pacer.smsSlot(smsParts(text));
+      providerId = (await deps.sms.sendText({ to: step.to, text, purpose: 'escalation', elderId: elder.id }))
+        .providerId;
+    } else {
+      await deps.pacer.callSlot();
+      if (!(await deps.pacer.startCall())) {
+        await setStep('queued', 'placing');
+        await deps.queue.send([{ kind: 'caseStep', caseId, n }], 5);
+        return 'deferred';
+      }
+      try {
+        providerId = (
+          await deps.voice.placeCall({ to: step.to, context: { purpose: 'notify', ref: caseId, n } })
+        ).providerId;
+      } catch (error) {
+        await deps.pacer.endCall();
+        throw error;
+      }
+      await saveCall(deps.db, providerId, { purpose: 'notify', ref: caseId, n }, deps.now());
+    }
+    await setStep('sent', 'placing', providerId);
+    deps.log('case step sent', { caseId, n, level: step.level, channel: step.channel, role: step.role });
+    return 'placed';
+  } catch (error) {
+    if (error instanceof ProviderRejected) {
+      await setStep('failed', 'placing');
+      return 'failed';
+    }
+    await setStep('queued', 'placing');
+    throw error;
+  }
+}
+
+/** A notify call ended: its place among the calls in progress is free. */
+export async function notifyCallEnded(deps: PhoneDeps): Promise<void> {
+  await deps.pacer.endCall();
+}

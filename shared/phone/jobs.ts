@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9-]+$/);
+
+/** A dispatch job on the queue: one call or text to place. The body of every SQS message. */
+export const dispatchJobSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('checkInAttempt'), checkInId: id, n: z.number().int().min(1).max(20) }),
+  z.strictObject({ kind: z.literal('caseStep'), caseId: id, n: z.number().int().min(0).max(200) }),
+  z.strictObject({
+    kind: z.literal('text'),
+    /** once-only key: the same text is never sent twice */
+    key: z.string().min(1).max(200),
+    to: z.string().regex(/^\+\d{6,15}$/),
+    text: z.string().min(1).max(500),
+    purpose: z.enum(['help', 'optOutConfirm', 'optOutNotice', 'ackConfirm', 'caseClosed']),
+    elderId: id.optional(),
+  }),
+]);
+
+export type DispatchJob = z.output<typeof dispatchJobSchema>;
+
+/** Where the planner and the engine put jobs: SQS on AWS, an in-process queue locally. */
+export interface JobQueue {
+  send(jobs: DispatchJob[], delaySeconds?: number): Promise<void>;
+}
