@@ -3,6 +3,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PolicyConfig } from '../shared/config.js';
 import { CONTACT_ROLES, type Contact } from '../shared/contacts/contact.js';
 import { ElderNotEligible } from '../shared/errors.js';
+import { cadenceMs, type PhoneVisitPolicy, policyFor } from '../shared/phone/config.js';
 import { JIANGMEN_COUNTIES } from '../shared/regions.js';
 import type { Elder } from '../shared/register/elder.js';
 import { parseRegistration, registerParsed } from '../shared/register/service.js';
@@ -10,11 +11,16 @@ import { ABILITY_GRADES } from '../shared/registration/fields.js';
 import { makeIdNumber } from '../shared/registration/id-number.js';
 import type { RegistrationInput } from '../shared/registration/schema.js';
 import type { Db } from '../shared/store/client.js';
-import { putContact } from '../shared/store/contacts.js';
+import { getContact, putContact } from '../shared/store/contacts.js';
+import { getElder, listEldersByCounty, receivesCheckIns } from '../shared/store/elders.js';
+import { phoneKeys } from '../shared/store/keys.js';
+import { getPlannerCursor } from '../shared/store/phone.js';
 import { putVisit } from '../shared/store/visits.js';
 import { addDaysIso, dateInPolicyZone, isoInPolicyZone } from '../shared/time.js';
 import type { VisitRecord } from '../shared/visits/record.js';
 import type { VisitMode } from '../shared/visits/schema.js';
+import { type ManualPhone, scheduleDueAt } from './phone/http.js';
+import type { SimPhone, SimulatedNetwork } from './phone/network.js';
 
 /** A small seeded generator, so the demo register is the same on every machine. */
 function random(seed: number) {
@@ -207,4 +213,217 @@ export async function seedDemo(
     }),
   );
   return { elders, contacts: contacts.length, visits };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simulated phones for the demo (npm start)
+
+/** The county whose first few elders (and their visit contacts) are answered by a person at /phone. */
+export const MANUAL_COUNTY = '440703';
+export const MANUAL_ELDERS = 5;
+/** Elders read per county at start; more than the demo holds, fewer than a county's whole import. */
+const PHONES_PER_COUNTY = 500;
+
+/** A 32-bit seed from a string, so each elder's simulated behaviour is the same on every start. */
+function seedOf(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** Runs `work` over `items`, `width` at a time. */
+async function inPool<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      for (let i = next++; i < items.length; i = next++) out[i] = await work(items[i] as T);
+    }),
+  );
+  return out;
+}
+
+async function eldersOf(db: Db, county: string): Promise<Elder[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listEldersByCounty(db, { county, limit: 200, cursor });
+    ids.push(...page.items.map((e) => e.id));
+    cursor = page.cursor;
+  } while (cursor && ids.length < PHONES_PER_COUNTY);
+  const elders = await inPool(ids.slice(0, PHONES_PER_COUNTY), 16, (id) => getElder(db, id));
+  return elders.filter((e): e is Elder => e !== undefined);
+}
+
+/** How an automatic elder's phone behaves: mostly well, some missed calls, a few asking for help. */
+function elderBehaviour(key: string): Pick<SimPhone, 'voice' | 'sms' | 'replyDelayMinutes'> {
+  const r = random(seedOf(key));
+  const p = r.next();
+  const replyDelayMinutes = r.int(1, 20);
+  if (p < 0.72) return { voice: ['press-1'], sms: 'reply-1', replyDelayMinutes };
+  if (p < 0.8) return { voice: ['no-answer', 'press-1'], sms: 'reply-1', replyDelayMinutes };
+  if (p < 0.85) return { voice: ['busy', 'press-1'], sms: 'reply-1', replyDelayMinutes };
+  if (p < 0.88) return { voice: ['answer-silent', 'press-1'], sms: 'reply-1', replyDelayMinutes };
+  // never answers: retries, a text, then a case for no response after the escalation time
+  if (p < 0.95) return { voice: ['no-answer'], sms: 'no-reply', replyDelayMinutes };
+  return { voice: ['press-2'], sms: 'reply-2', replyDelayMinutes };
+}
+
+/** Relatives and visit contacts mostly acknowledge an escalation after a while; some never do. */
+function contactBehaviour(key: string): NonNullable<SimPhone['contact']> {
+  const r = random(seedOf(key));
+  return r.chance(0.75)
+    ? { behaviour: 'ack', delayMinutes: r.int(5, 40) }
+    : { behaviour: 'ignore', delayMinutes: 0 };
+}
+
+/** The raw schedule item, with its due-index keys (the store's reader strips them). */
+async function scheduleItem(db: Db, elderId: string): Promise<Record<string, unknown> | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.tableName, Key: phoneKeys.schedule(elderId), ConsistentRead: true }),
+  );
+  return out.Item;
+}
+
+/**
+ * Gives every elder on the register a simulated phone, and their emergency contacts, visit contacts
+ * and the duty phones too. Most answer by themselves; the first MANUAL_ELDERS elders of
+ * MANUAL_COUNTY (one of them on text check-ins when there is one) and their visit contacts are
+ * answered by a person at /phone.
+ *
+ * Schedules the planner can never reach are made due again: the demo register is written with
+ * registration times in the past, behind the planner's cursor. Automatic elders come due a few at a
+ * time over the next hour or so; manual ones after their cadence (start them from /phone instead).
+ */
+export async function prepareDemoPhones(
+  deps: { db: Db; policy: PolicyConfig; phonePolicies: Readonly<Record<string, PhoneVisitPolicy>> },
+  network: SimulatedNetwork,
+  now: Date,
+): Promise<{ manual: ManualPhone[]; phones: number; revived: number }> {
+  const { db } = deps;
+  const order = (e: Elder) => e.idNumber ?? e.id;
+  const elders = (await Promise.all(Object.keys(deps.policy.counties).map((county) => eldersOf(db, county))))
+    .flat()
+    .sort((a, b) => a.region.county.localeCompare(b.region.county) || order(a).localeCompare(order(b)));
+
+  const contacts = new Map<string, Contact>();
+  for (const id of new Set(elders.flatMap((e) => (e.contactId ? [e.contactId] : [])))) {
+    const contact = await getContact(db, id);
+    if (contact) contacts.set(id, contact);
+  }
+
+  // the person at /phone: voice elders, and one on text check-ins when the county has one
+  const candidates = elders.filter(
+    (e) =>
+      e.region.county === MANUAL_COUNTY &&
+      receivesCheckIns(e) &&
+      e.contactId !== undefined &&
+      contacts.has(e.contactId) &&
+      e.phone.startsWith('+861'),
+  );
+  const bySms = candidates.find((e) => e.channel === 'sms');
+  const manualElders = candidates
+    .filter((e) => e.channel === 'voice')
+    .slice(0, bySms ? MANUAL_ELDERS - 1 : MANUAL_ELDERS);
+  if (bySms) manualElders.push(bySms);
+  const manualIds = new Set(manualElders.map((e) => e.id));
+
+  for (const contact of contacts.values())
+    network.addPhone({
+      number: contact.phone,
+      kind: 'contact',
+      id: contact.id,
+      label: 'contact',
+      voice: ['no-answer'],
+      sms: 'no-reply',
+      contact: contactBehaviour(contact.id),
+    });
+  for (const policy of Object.values(deps.phonePolicies))
+    for (const numbers of Object.values(policy.escalation.dutyPhones))
+      for (const number of numbers)
+        network.addPhone({
+          number,
+          kind: 'contact',
+          id: 'duty',
+          label: 'duty',
+          voice: ['no-answer'],
+          sms: 'no-reply',
+          contact: { behaviour: 'ack', delayMinutes: 15 },
+        });
+  for (const elder of elders) {
+    const manual = manualIds.has(elder.id);
+    network.addPhone({
+      number: elder.phone,
+      kind: 'elder',
+      id: elder.id,
+      label: 'elder',
+      ...(manual ? { voice: ['manual'], sms: 'manual' } : elderBehaviour(order(elder))),
+    });
+    elder.emergencyContacts.forEach((c, i) => {
+      network.addPhone({
+        number: c.phone,
+        kind: 'contact',
+        id: `${elder.id}-ec${i}`,
+        label: 'emergency',
+        voice: ['no-answer'],
+        sms: 'no-reply',
+        // the person at /phone plays the visit contact: the relatives of manual elders stay silent
+        contact: manual ? { behaviour: 'ignore', delayMinutes: 0 } : contactBehaviour(`${elder.id}-${i}`),
+      });
+    });
+  }
+
+  const manual: ManualPhone[] = [];
+  for (const elder of manualElders) {
+    const contact = contacts.get(elder.contactId as string) as Contact;
+    manual.push({
+      number: elder.phone,
+      kind: 'elder',
+      id: elder.id,
+      name: elder.name,
+      county: elder.region.county,
+      village: elder.region.village,
+      channel: elder.channel,
+      contactNumber: contact.phone,
+    });
+    if (!manual.some((p) => p.number === contact.phone)) {
+      manual.push({
+        number: contact.phone,
+        kind: 'contact',
+        id: contact.id,
+        name: contact.name,
+        county: contact.county,
+        village: contact.township,
+      });
+      network.addPhone({
+        number: contact.phone,
+        kind: 'contact',
+        id: contact.id,
+        label: 'contact',
+        voice: ['manual'],
+        sms: 'manual',
+      });
+    }
+  }
+
+  // due items in hour buckets before this are never read by the planner again
+  const cursor =
+    (await getPlannerCursor(db)) ?? new Date(now.getTime() - 86_400_000).toISOString().slice(0, 13);
+  const nowBucket = now.toISOString().slice(0, 13);
+  const reachable = [cursor, nowBucket].sort()[0] as string;
+  let staggered = 0;
+  const revived = await inPool(elders, 16, async (elder) => {
+    if (!receivesCheckIns(elder)) return false;
+    const item = await scheduleItem(db, elder.id);
+    if (!item || item.openCheckInId || item.suspended) return false;
+    const bucket = typeof item.gsi3pk === 'string' ? item.gsi3pk.slice(4, 17) : undefined;
+    if (bucket && bucket >= reachable) return false;
+    const at = manualIds.has(elder.id)
+      ? new Date(
+          now.getTime() + cadenceMs(policyFor(deps.phonePolicies, elder.region.county), elder.category),
+        )
+      : new Date(now.getTime() + 60_000 + staggered++ * 12_000);
+    return scheduleDueAt(db, elder.id, at, now);
+  });
+  return { manual, phones: network.phones.size, revived: revived.filter(Boolean).length };
 }

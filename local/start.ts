@@ -1,16 +1,25 @@
 /**
  * `npm start`: the whole system on this machine. DynamoDB Local (data kept in .data/, git-ignored),
  * the register table, a synthetic demo register when empty, the admin API at http://localhost:8787
- * served by the same Lambda handler code, and the daily age-line job. Ctrl-C stops everything.
+ * served by the same Lambda handler code, the daily age-line job, and the phone-visit system (planner,
+ * dispatcher, voice and text handlers) on a simulated phone network, with the phones a person answers
+ * at http://localhost:8787/phone. Ctrl-C stops everything.
  */
 import { resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { makeApi } from '../functions/api/app.js';
+import * as z from 'zod';
+import { makeApi } from '../functions/api/all.js';
 import { makeReclassifyJob } from '../functions/reclassify/job.js';
-import { loadConfig } from '../shared/config.js';
+import { loadConfig, loadPhoneConfig, type PolicyConfig } from '../shared/config.js';
+import { type PhoneVisitPolicy, policyFor } from '../shared/phone/config.js';
+import { runPlanner } from '../shared/phone/engine.js';
 import { createDb } from '../shared/store/client.js';
+import { isoInPolicyZone } from '../shared/time.js';
 import { ensureTable, freePort, startDynamoLocal } from './dynamo.js';
-import { isSeeded, seedDemo } from './seed.js';
+import { isPhonePath, phoneApi, serialPlanner } from './phone/http.js';
+import { PLANNER_EVERY_MS, phoneRuntime } from './phone/runtime.js';
+import { RealTimeline } from './phone/timeline.js';
+import { isSeeded, prepareDemoPhones, seedDemo } from './seed.js';
 import { serveHandler } from './server.js';
 
 const TABLE = 'anxin-local';
@@ -24,6 +33,39 @@ async function portOrFree(preferred: number): Promise<number> {
   });
 }
 
+/**
+ * ANXIN_CLOCK_START: where the local clock starts (ISO-8601 with an offset), so a demo can begin inside
+ * a calling window at any hour. The clock then runs at real speed from there.
+ */
+function clockStart(value: string | undefined): Date | undefined {
+  if (value === undefined || value === '') return undefined;
+  const parsed = z.iso.datetime({ offset: true }).safeParse(value);
+  if (!parsed.success)
+    throw new Error(
+      '配置错误 / bad configuration: ANXIN_CLOCK_START must be ISO-8601 with an offset, e.g. 2025-07-01T09:05:00+08:00',
+    );
+  return new Date(parsed.data);
+}
+
+/** A synthetic duty phone per county (+86 138 0013 99nn) where none is configured, so level 3 can be seen. */
+function withDemoDutyPhones(
+  policies: Record<string, PhoneVisitPolicy>,
+  policy: PolicyConfig,
+): Record<string, PhoneVisitPolicy> {
+  const out = { ...policies };
+  Object.keys(policy.counties)
+    .sort()
+    .forEach((county, i) => {
+      const own = policyFor(policies, county);
+      if (Object.keys(own.escalation.dutyPhones).length > 0) return;
+      out[county] = {
+        ...own,
+        escalation: { ...own.escalation, dutyPhones: { '*': [`+86138001399${String(i).padStart(2, '0')}`] } },
+      };
+    });
+  return out;
+}
+
 async function main() {
   const port = Number(process.env.PORT ?? 8787);
   const dataDir = resolve(process.env.ANXIN_DATA_DIR ?? '.data/dynamodb');
@@ -32,11 +74,18 @@ async function main() {
     logLevel: (process.env.ANXIN_LOG_LEVEL ?? 'WARN') as 'WARN',
   });
 
+  const timeline = new RealTimeline(clockStart(process.env.ANXIN_CLOCK_START));
+  const phoneConfig = loadPhoneConfig(process.env);
+
   process.stdout.write('安心 Anxin: starting DynamoDB Local…\n');
   const dynamo = await startDynamoLocal({
     port: await portOrFree(Number(process.env.ANXIN_DYNAMO_PORT ?? 8000)),
     dataDir,
   });
+  let server: Awaited<ReturnType<typeof serveHandler>> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let plannerTimer: NodeJS.Timeout | undefined;
+  let phones: ReturnType<typeof phoneRuntime> | undefined;
   let stopping = false;
   const stop = async (code = 0) => {
     if (stopping) return;
@@ -44,22 +93,23 @@ async function main() {
     process.stdout.write('\n安心 Anxin: stopping…\n');
     server?.close();
     clearInterval(timer);
+    clearInterval(plannerTimer);
+    phones?.stop();
     await dynamo.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-  let server: Awaited<ReturnType<typeof serveHandler>> | undefined;
-  let timer: NodeJS.Timeout | undefined;
 
   try {
     const config = loadConfig({ ...process.env, TABLE_NAME: TABLE, DYNAMODB_ENDPOINT: dynamo.endpoint });
     await ensureTable(dynamo.endpoint, TABLE);
     const db = createDb({ tableName: TABLE, endpoint: dynamo.endpoint });
-    const deps = { db, policy: config.policy, now: () => new Date() };
+    // one clock for the API, the jobs and the phones (shifted when ANXIN_CLOCK_START is set)
+    const deps = { db, policy: config.policy, now: () => timeline.now() };
     if (!(await isSeeded(db))) {
       process.stdout.write('安心 Anxin: loading the synthetic demo register (first start only)…\n');
-      const seeded = await seedDemo(deps, new Date());
+      const seeded = await seedDemo(deps, timeline.now());
       process.stdout.write(
         `  ${seeded.elders} elders, ${seeded.contacts} contacts, ${seeded.visits} visit records\n`,
       );
@@ -70,12 +120,44 @@ async function main() {
       () => void reclassify().catch((e: Error) => logger.error('reclassify failed', { errorName: e.name })),
       3_600_000,
     );
-    server = await serveHandler(makeApi(deps, logger), port);
+
+    const phonePolicies = withDemoDutyPhones(phoneConfig.phonePolicies, config.policy);
+    phones = phoneRuntime({
+      db,
+      policy: config.policy,
+      phonePolicies,
+      limits: phoneConfig.limits,
+      timeline,
+      logger,
+    });
+    const demo = await prepareDemoPhones(
+      { db, policy: config.policy, phonePolicies },
+      phones.network,
+      timeline.now(),
+    );
+    const runtime = phones;
+    const plan = serialPlanner(() => runPlanner(runtime.deps));
+    const api = makeApi(deps, logger);
+    const phonePage = phoneApi({ runtime, manual: demo.manual }, { plan, logger });
+    server = await serveHandler(
+      (event, context) => (isPhonePath(event.rawPath) ? phonePage : api)(event, context),
+      port,
+    );
+    // the planner runs every 5 minutes, as EventBridge Scheduler runs it on AWS; a failed run is logged
+    // and the next one comes all the same
+    const planNow = () =>
+      void plan().catch((e: Error) => logger.error('planner failed', { errorName: e.name }));
+    planNow();
+    plannerTimer = setInterval(planNow, PLANNER_EVERY_MS);
+
+    const clock = isoInPolicyZone(timeline.now()).slice(0, 16).replace('T', ' ');
     process.stdout.write(
       [
         '',
         '安心 Anxin is running (Ctrl-C stops everything):',
         `  Admin API        http://localhost:${port}  (try GET /healthz, GET /api/elders?county=440703)`,
+        `  Phones           http://localhost:${port}/phone  (${demo.manual.length} demo phones you answer; ${demo.phones} simulated in all)`,
+        `  Clock            ${clock} Asia/Shanghai${process.env.ANXIN_CLOCK_START ? ' (from ANXIN_CLOCK_START)' : ''}; planner every 5 min, POST /phone/api/plan-now runs it now`,
         `  DynamoDB Local   ${dynamo.endpoint}  table ${TABLE}, data in ${dataDir}`,
         `  Import a sheet   npm run import -- file.xlsx --endpoint ${dynamo.endpoint}`,
         '',
@@ -87,4 +169,8 @@ async function main() {
   }
 }
 
-void main();
+main().catch((error: Error) => {
+  // a bad setting found before anything was started
+  process.stderr.write(`安心 Anxin 启动失败 / failed to start: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type PhoneVisitPolicy,
   type ProviderLimits,
@@ -85,6 +85,8 @@ const phoneEnvSchema = z.object({
   PHONE_POLICIES: jsonOf(z.record(z.string(), z.unknown())).optional(),
   PROVIDER_LIMITS: jsonOf(z.unknown()).optional(),
   DISPATCH_QUEUE_URL: z.string().optional(),
+  /** escalation steps and one-off texts: never behind check-in calls */
+  URGENT_QUEUE_URL: z.string().optional(),
   CHIME_SMA_ID: z.string().optional(),
   CHIME_FROM_NUMBER: z.string().optional(),
 });
@@ -93,6 +95,7 @@ export interface PhoneConfig {
   phonePolicies: Record<string, PhoneVisitPolicy>;
   limits: ProviderLimits;
   dispatchQueueUrl: string | undefined;
+  urgentQueueUrl: string | undefined;
   chimeSmaId: string | undefined;
   chimeFromNumber: string | undefined;
 }
@@ -117,6 +120,7 @@ export function loadPhoneConfig(env: Record<string, string | undefined> = proces
       phonePolicies: parsePhonePolicies(e.PHONE_POLICIES ?? {}),
       limits: providerLimitsSchema.parse(e.PROVIDER_LIMITS ?? {}),
       dispatchQueueUrl: e.DISPATCH_QUEUE_URL,
+      urgentQueueUrl: e.URGENT_QUEUE_URL,
       chimeSmaId: e.CHIME_SMA_ID,
       chimeFromNumber: e.CHIME_FROM_NUMBER,
     };

@@ -1,12 +1,15 @@
-import { z } from 'zod';
+import type * as z from 'zod';
+// two locales only: `z.locales` would pull all forty-odd into every Lambda bundle
+import en from 'zod/v4/locales/en.js';
+import zhCN from 'zod/v4/locales/zh-CN.js';
 import { type FieldError, ValidationFailed } from './errors.js';
 
-const zh = z.locales.zhCN().localeError;
-const en = z.locales.en().localeError;
-const text = (m: ReturnType<typeof zh>) => (typeof m === 'string' ? m : (m?.message ?? ''));
+const zhError = zhCN().localeError;
+const enError = en().localeError;
+const text = (m: ReturnType<typeof zhError>) => (typeof m === 'string' ? m : (m?.message ?? ''));
 
 /** zod's own messages in Chinese first, then English; custom messages are already bilingual. */
-const bilingual: z.core.$ZodErrorMap = (issue) => `${text(zh(issue))} / ${text(en(issue))}`;
+const bilingual: z.core.$ZodErrorMap = (issue) => `${text(zhError(issue))} / ${text(enError(issue))}`;
 
 export function toFieldErrors(error: z.ZodError, prefix: (string | number)[] = []): FieldError[] {
   return error.issues.map((issue) => ({

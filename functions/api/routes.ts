@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PolicyConfig } from '../../shared/config.js';
 import { ElderNotFound } from '../../shared/errors.js';
 import { msg } from '../../shared/i18n/messages.js';

@@ -10,6 +10,7 @@ import { dispatchJobSchema } from '../../shared/phone/jobs.js';
  */
 export function makeDispatcher(deps: PhoneDeps) {
   const processor = new BatchProcessor(EventType.SQS);
+  let context: Context | undefined;
   const record = async (r: SQSRecord) => {
     let body: unknown;
     try {
@@ -22,9 +23,16 @@ export function makeDispatcher(deps: PhoneDeps) {
       deps.log('dropped a malformed dispatch job', { messageId: r.messageId });
       return;
     }
-    const result = await dispatchJob(deps, job.data);
+    // wait for a free call place only while the invocation has time left for the rest of the batch
+    const left = context ? context.getRemainingTimeInMillis() - 20_000 : 10_000;
+    const result = await dispatchJob(deps, job.data, { maxWaitMs: Math.max(0, Math.min(10_000, left)) });
     deps.log('dispatch', { kind: job.data.kind, result });
   };
-  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, record, processor, { context, processInParallel: false });
+  return async (event: SQSEvent, lambdaContext: Context): Promise<SQSBatchResponse> => {
+    context = lambdaContext;
+    return processPartialResponse(event, record, processor, {
+      context: lambdaContext,
+      processInParallel: false,
+    });
+  };
 }

@@ -9,6 +9,7 @@ import {
   sqsQueue,
 } from '../../shared/phone/aws.js';
 import type { PhoneDeps } from '../../shared/phone/engine.js';
+import { routedQueue } from '../../shared/phone/jobs.js';
 import { dynamoPacer } from '../../shared/phone/pacer.js';
 import { createDb } from '../../shared/store/client.js';
 
@@ -21,6 +22,7 @@ export function awsPhoneDeps(serviceName: string): { deps: PhoneDeps; logger: Lo
   const phone = loadPhoneConfig();
   const logger = new Logger({ serviceName });
   const db = createDb({ tableName: config.tableName, endpoint: config.dynamodbEndpoint });
+  const sqs = new SQSClient({});
   const missing = (name: string) => () => {
     throw new Error(`配置错误 / bad configuration: ${name} is not set`);
   };

@@ -3,6 +3,9 @@ import { buildApp } from '../lib/app.js';
 
 // Env-agnostic stacks unless a target is given as context: `cdk deploy -c account=123456789012 -c
 // region=cn-north-1`. No lookups are made, so `cdk synth` works offline and without credentials.
+// Phone-visit settings are context values too, read by buildApp: chimeFromNumber (E.164; a placeholder
+// when omitted), providerLimits (JSON), twoWayPhoneNumber (JSON: request a new SMS number) or
+// smsTwoWayNumberArn (an existing one), opsEmail (subscribed to the alarm topic).
 const app = new App();
 const contextString = (key: string): string | undefined => {
   const value: unknown = app.node.tryGetContext(key);

@@ -1,5 +1,6 @@
 import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { PhoneVisitsOptions, ProviderLimits, TwoWayPhoneNumberRequest } from './phone-visits.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
@@ -14,6 +15,15 @@ export interface BuildAppOptions {
   readonly app?: App;
   /** account/region to pin the stacks to; env-agnostic when omitted */
   readonly env?: Environment;
+  /**
+   * Phone-visit settings; each one given here wins over the context value of the same name:
+   * `-c chimeFromNumber=+86…`, `-c providerLimits='{"callsPerSecond":1,…}'`,
+   * `-c twoWayPhoneNumber='{"isoCountryCode":"US","numberType":"TOLL_FREE","helpMessage":"…","stopMessage":"…"}'`
+   * (requests a new number) or `-c smsTwoWayNumberArn=arn:…:phone-number/…` (a number the account holds).
+   */
+  readonly phone?: PhoneVisitsOptions;
+  /** e-mail subscribed to the ops topic; context `opsEmail` */
+  readonly opsEmail?: string;
 }
 
 export interface AnxinApp {
@@ -25,7 +35,8 @@ export interface AnxinApp {
 /**
  * The whole CDK app: the stateful stack (table + key), the stateless stack (functions, API, schedule) and the
  * cdk-nag AwsSolutions rule pack as a policy-validation plugin. Shared by infra/bin/app.ts and the infra
- * tests, so the tests check the real wiring. Reads no environment variables.
+ * tests, so the tests check the real wiring. Reads no environment variables; reads the phone-visit settings
+ * from the app's context (cdk.json or `-c key=value`) unless `options` gives them.
  */
 export function buildApp(options: BuildAppOptions = {}): AnxinApp {
   const app = options.app ?? new App();
@@ -37,11 +48,23 @@ export function buildApp(options: BuildAppOptions = {}): AnxinApp {
     tags,
     ...(env ? { env } : {}),
   });
+  const context = contextReader(app);
+  const phone: PhoneVisitsOptions = {
+    chimeFromNumber: options.phone?.chimeFromNumber ?? context.string('chimeFromNumber'),
+    providerLimits: options.phone?.providerLimits ?? context.json<ProviderLimits>('providerLimits'),
+    twoWayPhoneNumber:
+      options.phone?.twoWayPhoneNumber ?? context.json<TwoWayPhoneNumberRequest>('twoWayPhoneNumber'),
+    smsTwoWayNumberArn: options.phone?.smsTwoWayNumberArn ?? context.string('smsTwoWayNumberArn'),
+  };
+  const opsEmail = options.opsEmail ?? context.string('opsEmail');
+
   const stateless = new StatelessStack(app, STACK_IDS.stateless, {
-    description: 'Anxin: admin API, daily reclassification job',
+    description: 'Anxin: admin API, daily reclassification job, phone visits (calls, texts, escalation)',
     tags,
     table: stateful.table,
     key: stateful.key,
+    phone,
+    ...(opsEmail ? { opsEmail } : {}),
     ...(env ? { env } : {}),
   });
 
@@ -50,4 +73,33 @@ export function buildApp(options: BuildAppOptions = {}): AnxinApp {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
   return { app, stateful, stateless };
+}
+
+/** Context values of the app: a string (empty means unset), or a JSON object given as a string or as JSON. */
+function contextReader(app: App) {
+  const raw = (key: string): unknown => app.node.tryGetContext(key);
+  return {
+    string(key: string): string | undefined {
+      const value = raw(key);
+      if (value === undefined || value === '') return undefined;
+      if (typeof value !== 'string') throw new Error(`context ${key} must be a string`);
+      return value;
+    },
+    json<T>(key: string): T | undefined {
+      const value = raw(key);
+      if (value === undefined || value === '') return undefined;
+      let parsed: unknown = value;
+      if (typeof value === 'string') {
+        try {
+          parsed = JSON.parse(value);
+        } catch {
+          throw new Error(`context ${key} must be a JSON object, not ${value}`);
+        }
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new Error(`context ${key} must be a JSON object`);
+      }
+      return parsed as T;
+    },
+  };
 }

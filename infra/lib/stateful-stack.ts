@@ -24,9 +24,25 @@ export const STATEFUL_LOGICAL_IDS = {
 
 export type StatefulStackProps = StackProps;
 
+/** A global secondary index of the shared table definition. */
+export interface TableIndex {
+  readonly indexName: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+/**
+ * Every GSI of the shared table definition (shared/store/table.ts), in definition order: byCounty (gsi1),
+ * byAgeLine (gsi2), byDue (gsi3). The table is built from this list, so the deployed indexes and the ones
+ * the code queries cannot drift apart.
+ */
+export const TABLE_INDEXES: readonly TableIndex[] = Object.values(registerTable).flatMap((value) =>
+  typeof value === 'object' && 'indexName' in value ? [value] : [],
+);
+
 /**
  * What must survive every deploy: the register table and the customer-managed key that encrypts it
- * (and the service log groups). Both are retained if the stack or the resource is ever deleted.
+ * (and the service log groups and SNS topics of the stateless stack). Both are retained if the stack or the resource is ever deleted.
  */
 export class StatefulStack extends Stack {
   public readonly table: Table;
@@ -36,7 +52,7 @@ export class StatefulStack extends Stack {
     super(scope, id, { terminationProtection: true, ...props });
 
     this.key = new Key(this, 'RegisterKey', {
-      description: 'Anxin: encrypts the register table and the service log groups',
+      description: 'Anxin: encrypts the register table, the service log groups and the SNS topics',
       enableKeyRotation: true,
       pendingWindow: Duration.days(30),
       removalPolicy: RemovalPolicy.RETAIN,
@@ -60,6 +76,37 @@ export class StatefulStack extends Stack {
       }),
     );
 
+    // CloudWatch alarms publish to the ops topic, which is encrypted with this key: CloudWatch needs to use
+    // the key for that, and only on behalf of alarms of this account and region (confused-deputy conditions).
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`,
+          },
+        },
+      }),
+    );
+    // AWS End User Messaging SMS publishes inbound texts (two-way SMS) to the inbound topic, which is
+    // encrypted with this key: it needs to use the key for that, only for numbers of this account and region.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowEndUserMessagingSmsOfThisAccount',
+        principals: [new ServicePrincipal('sms-voice.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': `arn:${this.partition}:sms-voice:${this.region}:${this.account}:*` },
+        },
+      }),
+    );
+
     this.table = new Table(this, 'RegisterTable', {
       partitionKey: { name: registerTable.partitionKey, type: AttributeType.STRING },
       sortKey: { name: registerTable.sortKey, type: AttributeType.STRING },
@@ -70,7 +117,10 @@ export class StatefulStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of [registerTable.byCounty, registerTable.byAgeLine]) {
+    // CloudFormation creates or deletes at most ONE global secondary index per table update: a change that
+    // adds two indexes to shared/store/table.ts at once fails to deploy, so add them one deploy at a time.
+    // gsi3 (byDue) is the only index new in this change, so a single deploy adds it.
+    for (const index of TABLE_INDEXES) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import {
   CfnOutput,
   CrossStackReferences,
@@ -6,7 +5,6 @@ import {
   ReferenceStrength,
   Stack,
   type StackProps,
-  Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
@@ -18,20 +16,22 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
+import type { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { registerTable } from '../../shared/store/table.js';
+import { deadLetterAlarm, opsTopic, scheduledInvocation } from './operations.js';
+import { PhoneVisits, type PhoneVisitsOptions } from './phone-visits.js';
+import { serviceFunction, source } from './service-function.js';
 
-/** Repository root: the esbuild project root and where package-lock.json lives. */
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const source = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
+export { TABLE_DATA_ACTIONS, TABLE_KEY_ACTIONS } from './service-function.js';
 
 /** 00:05 every day in China Standard Time, just after birthdays (and so age lines) roll over locally. */
 export const RECLASSIFY_SCHEDULE = {
@@ -39,56 +39,23 @@ export const RECLASSIFY_SCHEDULE = {
   timezone: 'Asia/Shanghai',
 } as const;
 
-/**
- * Item-level DynamoDB actions the handlers need (what `grantReadWriteData` grants, minus the stream actions
- * of a table that has no stream). No table administration (CreateTable, UpdateTable, DeleteTable, backups,
- * TTL, ...) and no `dynamodb:*`.
- */
-export const TABLE_DATA_ACTIONS = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:DescribeTable',
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:UpdateItem',
-] as const;
-
-/**
- * Use of the table's customer-managed key, and only through DynamoDB (kms:ViaService condition): the
- * principals reading and writing a CMK-encrypted table need these on the key. Narrower than
- * `grantEncryptDecrypt` (no kms:ReEncrypt*, no kms:GenerateDataKey* wildcards).
- */
-export const TABLE_KEY_ACTIONS = [
-  'kms:Decrypt',
-  'kms:DescribeKey',
-  'kms:Encrypt',
-  'kms:GenerateDataKey',
-] as const;
-
 export interface StatelessStackProps extends StackProps {
   /** the register table, from the stateful stack */
   readonly table: ITable;
-  /** the customer-managed key that encrypts the table; also encrypts this stack's log groups */
+  /** the customer-managed key that encrypts the table; also encrypts this stack's log groups and topics */
   readonly key: IKey;
+  /** the phone-visit capability's settings (caller number, provider limits, two-way SMS number) */
+  readonly phone?: PhoneVisitsOptions;
+  /** an e-mail address to subscribe to the ops topic (confirmed by a link in the first message) */
+  readonly opsEmail?: string;
 }
 
-interface ServiceFunctionProps {
-  readonly entry: string;
-  readonly description: string;
-  readonly serviceName: string;
-  readonly timeout: Duration;
-  readonly table: ITable;
-  readonly key: IKey;
-  readonly deadLetterQueue?: Queue;
-}
+/** The indexes the admin API and the reclassification job query (unchanged since they were written). */
+const REGISTER_INDEXES = [registerTable.byCounty, registerTable.byAgeLine];
 
 /**
  * Everything that can be destroyed and recreated at will: the Lambda functions, the HTTP API, the daily
- * reclassification schedule and its dead-letter queue.
+ * reclassification schedule, the phone-visit capability, their queues, the ops topic and the alarms.
  */
 export class StatelessStack extends Stack {
   public readonly apiFunction: NodejsFunction;
@@ -97,6 +64,10 @@ export class StatelessStack extends Stack {
   public readonly apiStage: HttpStage;
   public readonly reclassifySchedule: CfnSchedule;
   public readonly reclassifyDeadLetterQueue: Queue;
+  public readonly opsTopic: Topic;
+  public readonly phoneVisits: PhoneVisits;
+  /** every dead-letter alarm of the stack */
+  public readonly deadLetterAlarms: Alarm[];
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -107,14 +78,15 @@ export class StatelessStack extends Stack {
     const { table, key } = props;
 
     // (1) the admin API function
-    this.apiFunction = this.serviceFunction('ApiFunction', {
+    this.apiFunction = serviceFunction(this, 'ApiFunction', {
       entry: source('functions/api/handler.ts'),
       description: 'Anxin admin API (HTTP API Lambda proxy)',
       serviceName: 'anxin-api',
       timeout: Duration.seconds(29),
       table,
       key,
-    });
+      indexes: REGISTER_INDEXES,
+    }).fn;
 
     // (2) the HTTP API: every route IAM-authorized (SigV4) until the Cognito JWT authorizer replaces it
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
@@ -176,134 +148,78 @@ export class StatelessStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
 
-    this.reclassifyFunction = this.serviceFunction('ReclassifyFunction', {
+    this.reclassifyFunction = serviceFunction(this, 'ReclassifyFunction', {
       entry: source('functions/reclassify/handler.ts'),
       description: 'Anxin daily age-line reclassification job',
       serviceName: 'anxin-reclassify',
       timeout: Duration.minutes(5),
       table,
       key,
+      indexes: REGISTER_INDEXES,
+      asyncFailure: { deadLetterQueue: this.reclassifyDeadLetterQueue, retryAttempts: 2 },
+    }).fn;
+
+    this.reclassifySchedule = scheduledInvocation(this, 'Reclassify', {
+      label: 'reclassification',
+      description: 'Anxin: daily age-line reclassification at 00:05 China Standard Time',
+      expression: RECLASSIFY_SCHEDULE.expression,
+      timezone: RECLASSIFY_SCHEDULE.timezone,
+      target: this.reclassifyFunction,
       deadLetterQueue: this.reclassifyDeadLetterQueue,
+      retryPolicy: { maximumEventAgeInSeconds: 6 * 60 * 60, maximumRetryAttempts: 10 },
     });
 
-    const schedulerRole = new Role(this, 'ReclassifyScheduleRole', {
-      description:
-        'EventBridge Scheduler: may only invoke the reclassification function (and dead-letter to its queue)',
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
+    // (4) operations: the topic every alarm notifies
+    this.opsTopic = opsTopic(this, 'OpsTopic', key);
+    if (props.opsEmail) this.opsTopic.addSubscription(new EmailSubscription(props.opsEmail));
+
+    // (5) phone visits: planner, dispatcher, voice (SIP media application), two-way SMS
+    this.phoneVisits = new PhoneVisits(this, 'PhoneVisits', {
+      ...props.phone,
+      table,
+      key,
+      opsTopic: this.opsTopic,
     });
-    schedulerRole.addToPolicy(
-      new PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [this.reclassifyFunction.functionArn],
-      }),
-    );
-    schedulerRole.addToPolicy(
-      new PolicyStatement({
-        actions: ['sqs:SendMessage'],
-        resources: [this.reclassifyDeadLetterQueue.queueArn],
-      }),
-    );
-    this.reclassifySchedule = new CfnSchedule(this, 'ReclassifySchedule', {
-      description: 'Anxin: daily age-line reclassification at 00:05 China Standard Time',
-      scheduleExpression: RECLASSIFY_SCHEDULE.expression,
-      scheduleExpressionTimezone: RECLASSIFY_SCHEDULE.timezone,
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: this.reclassifyFunction.functionArn,
-        roleArn: schedulerRole.roleArn,
-        deadLetterConfig: { arn: this.reclassifyDeadLetterQueue.queueArn },
-        retryPolicy: { maximumEventAgeInSeconds: 6 * 60 * 60, maximumRetryAttempts: 10 },
-      },
-    });
-    // the role's policy must exist before the schedule first fires
-    this.reclassifySchedule.node.addDependency(schedulerRole);
+
+    this.deadLetterAlarms = [
+      deadLetterAlarm(
+        this,
+        'ReclassifyDeadLetterAlarm',
+        this.reclassifyDeadLetterQueue,
+        this.opsTopic,
+        'a daily reclassification run failed',
+      ),
+      ...this.phoneVisits.deadLetterAlarms,
+    ];
 
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the Anxin admin API (requests must be SigV4-signed)',
       value: this.apiStage.url,
     });
-  }
-
-  /**
-   * A Node.js 22 ARM Lambda bundled locally by esbuild as ESM, with its own role (no managed policies), an
-   * encrypted log group with a retention, active tracing and item-level access to the register table.
-   */
-  private serviceFunction(id: string, props: ServiceFunctionProps): NodejsFunction {
-    const logGroup = new LogGroup(this, `${id}Logs`, {
-      retention: RetentionDays.ONE_YEAR,
-      encryptionKey: props.key,
+    new CfnOutput(this, 'OpsTopicArn', {
+      description: 'Subscribe operators to this topic: every dead-letter alarm notifies it',
+      value: this.opsTopic.topicArn,
     });
-    const role = new Role(this, `${id}Role`, {
-      description: `Execution role of ${id}`,
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    new CfnOutput(this, 'InboundSmsTopicArn', {
+      description: 'Two-way channel of the SMS number: End User Messaging publishes inbound texts here',
+      value: this.phoneVisits.inboundSmsTopic.topicArn,
     });
-    logGroup.grantWrite(role);
-    role.addToPolicy(
-      new PolicyStatement({
-        sid: 'RegisterTableItems',
-        actions: [...TABLE_DATA_ACTIONS],
-        resources: [
-          props.table.tableArn,
-          `${props.table.tableArn}/index/${registerTable.byCounty.indexName}`,
-          `${props.table.tableArn}/index/${registerTable.byAgeLine.indexName}`,
-        ],
-      }),
-    );
-    role.addToPolicy(
-      new PolicyStatement({
-        sid: 'RegisterTableKeyViaDynamoDB',
-        actions: [...TABLE_KEY_ACTIONS],
-        resources: [props.key.keyArn],
-        // dynamodb.<region>.amazonaws.com, or .amazonaws.com.cn in the China partition
-        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.region}.${this.urlSuffix}` } },
-      }),
-    );
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so the Lambda construct grants them on "*". All other statements are resource-scoped.',
+    new CfnOutput(this, 'SipMediaApplicationId', {
+      description: 'Chime SDK SIP media application of the check-in calls (assign the caller number to it)',
+      value: this.phoneVisits.sipMediaApplication.attrSipMediaApplicationId,
     });
-
-    const fn = new NodejsFunction(this, id, {
-      entry: props.entry,
-      handler: 'handler',
-      description: props.description,
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 1024,
-      timeout: props.timeout,
-      role,
-      logGroup,
-      tracing: Tracing.ACTIVE,
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        POWERTOOLS_SERVICE_NAME: props.serviceName,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 } : {}),
-      projectRoot: repoRoot,
-      depsLockFilePath: source('package-lock.json'),
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // bundle the SDK too: the deployed code runs exactly the versions pinned in package-lock.json
-        bundleAwsSDK: true,
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
-    });
-    Validations.of(fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'The project pins the nodejs22.x runtime (Node.js 22 LTS, the version the code is built and tested for); nodejs24.x is newer, and moving to it is a deliberate, tested upgrade rather than a side effect of a CDK bump.',
-    });
-    return fn;
+    if (this.phoneVisits.twoWayPhoneNumber) {
+      new CfnOutput(this, 'TwoWayPhoneNumber', {
+        description: 'The two-way SMS number requested by this stack',
+        value: this.phoneVisits.twoWayPhoneNumber.attrPhoneNumber,
+      });
+    }
+    if (this.phoneVisits.twoWaySetupCommand) {
+      new CfnOutput(this, 'TwoWaySmsSetupCommand', {
+        description:
+          'Run once after deploy: points the two-way channel of the existing SMS number at the inbound topic',
+        value: this.phoneVisits.twoWaySetupCommand,
+      });
+    }
   }
 }

@@ -39,6 +39,8 @@ export interface CallRecord {
   endedAt?: string;
   sipCode?: string;
   digits?: string;
+  /** wall-clock ms (performance.now) when the key was pressed: for the latency bench */
+  pressedWallMs?: number;
   prompts: string[];
 }
 
@@ -51,6 +53,8 @@ export interface TextRecord {
   direction: 'out' | 'in';
   purpose?: TextPurpose;
   elderId?: string;
+  /** wall-clock ms (performance.now) when handed to the provider: for the latency bench */
+  wallMs?: number;
 }
 
 type SmaHandler = (event: unknown) => Promise<SmaResponse>;
@@ -215,7 +219,10 @@ export class SimulatedNetwork implements VoiceProvider, SmsProvider {
     if (behaviour === 'busy') return this.later(3, () => end('486'));
     const pressKey = async (digits: string | undefined) => {
       if (call.endedAt) return;
-      if (digits) call.digits = digits;
+      if (digits) {
+        call.digits = digits;
+        call.pressedWallMs = performance.now();
+      }
       const response = digits
         ? await send('ACTION_SUCCESSFUL', { Type: 'SpeakAndGetDigits', ReceivedDigits: digits })
         : await send('ACTION_FAILED', {
@@ -225,8 +232,16 @@ export class SimulatedNetwork implements VoiceProvider, SmsProvider {
           });
       await play(response, waitForKey);
     };
+    let prompts = 0;
     const waitForKey = () => {
-      if (behaviour === 'manual') return; // a person presses the key in /phone; nothing pressed in 60 s is no input
+      if (behaviour === 'manual') {
+        // a person presses the key in /phone; nothing pressed in 60 s is no input, as on a real call
+        const prompt = ++prompts;
+        this.later(60, async () => {
+          if (prompts === prompt && !call.endedAt) await pressKey(undefined);
+        });
+        return;
+      }
       const digits = behaviour === 'press-1' ? '1' : behaviour === 'press-2' ? '2' : undefined;
       this.later(digits ? 8 : 20, () => pressKey(digits));
     };
@@ -288,6 +303,7 @@ export class SimulatedNetwork implements VoiceProvider, SmsProvider {
       text,
       at: now.toISOString(),
       direction: 'out',
+      wallMs: performance.now(),
       ...(purpose ? { purpose } : {}),
       ...(elderId ? { elderId } : {}),
     });

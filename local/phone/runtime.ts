@@ -4,6 +4,7 @@ import { makeInboundHandler } from '../../functions/sms-inbound/records.js';
 import type { PolicyConfig } from '../../shared/config.js';
 import type { PhoneVisitPolicy, ProviderLimits } from '../../shared/phone/config.js';
 import { type PhoneDeps, runPlanner } from '../../shared/phone/engine.js';
+import { routedQueue } from '../../shared/phone/jobs.js';
 import { dynamoPacer } from '../../shared/phone/pacer.js';
 import { handleSmaEvent } from '../../shared/phone/voice.js';
 import type { Db } from '../../shared/store/client.js';
@@ -30,7 +31,9 @@ export function phoneRuntime(options: {
 }) {
   const { timeline } = options;
   const network = new SimulatedNetwork(timeline);
-  const queue = new LocalQueue(timeline);
+  const checkInQueue = new LocalQueue(timeline);
+  const urgentQueue = new LocalQueue(timeline);
+  const queue = routedQueue(checkInQueue, urgentQueue);
   const pacer = dynamoPacer(options.db, options.limits, {
     now: () => timeline.now().getTime(),
     sleep: (ms) => timeline.sleep(ms),
@@ -49,19 +52,34 @@ export function phoneRuntime(options: {
       options.onLog?.(JSON.stringify({ message, ...fields }));
     },
   };
-  queue.attach(makeDispatcher(deps));
+  const dispatcher = makeDispatcher(deps);
+  checkInQueue.attach(dispatcher);
+  urgentQueue.attach(dispatcher);
   network.attach({ sma: (event) => handleSmaEvent(deps, event), inbound: makeInboundHandler(deps) });
   /** runs the planner now and again every PLANNER_EVERY_MS until stopped */
   let running = true;
   const tick = async () => {
     if (!running) return;
-    await runPlanner(deps);
+    // the next run is booked first: one failed run must not stop the planner
     timeline.at(new Date(timeline.now().getTime() + PLANNER_EVERY_MS), tick);
+    await runPlanner(deps);
   };
   return {
     deps,
     network,
-    queue,
+    /** both queues, each with its own dead letters */
+    queues: [checkInQueue, urgentQueue] as const,
+    /** the two queues as one: sends by urgency; what was sent and dead-lettered on either */
+    queue: {
+      send: queue.send,
+      get sent() {
+        return [...checkInQueue.sent, ...urgentQueue.sent];
+      },
+      get deadLetters() {
+        return [...checkInQueue.deadLetters, ...urgentQueue.deadLetters];
+      },
+      pending: () => checkInQueue.pending() + urgentQueue.pending(),
+    },
     startPlanner: () => timeline.at(timeline.now(), tick),
     stop: () => {
       running = false;

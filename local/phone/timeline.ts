@@ -37,8 +37,9 @@ export class VirtualTimeline implements Timeline {
     this.queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
   }
 
+  /** the world goes on while one part waits: everything due during the wait runs first */
   async sleep(ms: number): Promise<void> {
-    this.t += Math.max(0, ms);
+    await this.runUntil(new Date(this.t + Math.max(0, ms)));
   }
 
   /** The next scheduled instant, if any. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { phoneField } from '../registration/schema.js';
 
 /** Roles of visit contacts (探访关爱服务联系人). */

@@ -89,6 +89,23 @@ export const messages = {
   'import.unknownColumn': ['未识别的列，已忽略', 'Unrecognised column, ignored'],
   'import.repeatedColumn': ['重复的列，只使用第一列', 'Repeated column; only the first one is used'],
   'import.alreadyStarted': ['该导入任务编号已被使用', 'This import id is already in use'],
+  'case.notFound': ['未找到该个案', 'No such case'],
+  'case.closed': ['该个案已经关闭', 'This case is already closed'],
+  'case.conflict': ['个案正在被更新，请刷新后重试', 'The case is being updated; reload and retry'],
+  'checkIn.outsideWindow': [
+    '现在不在该老人的呼叫时段内，夜间和时段外不打扰老人',
+    "It is outside the elder's calling windows now; elders are not called at night or outside them",
+  ],
+  'checkIn.alreadyOpen': ['该老人的回访正在进行中', 'A check-in for this elder is already under way'],
+  'checkIn.notReceiving': [
+    '该老人不接受自动回访（已拒绝或档案已注销）',
+    'This elder does not receive automated check-ins (refused or inactive)',
+  ],
+  'phone.callNotFound': [
+    '未找到该来电，可能已经结束',
+    'No such call waiting for a person; it may have ended',
+  ],
+  'phone.notSimulated': ['不是本机模拟的手机号', 'Not a phone of the local simulated network'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof messages;

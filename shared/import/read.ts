@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+// the streaming reader alone (see exceljs-reader.d.ts)
+import WorkbookReader from 'exceljs/lib/stream/xlsx/workbook-reader.js';
 import { DomainError } from '../errors.js';
 import { type MessageKey, msg } from '../i18n/messages.js';
 import { csvRecords, sniffDelimiter } from './csv.js';
@@ -114,7 +116,7 @@ type SheetReader = AsyncIterable<ExcelJS.Row> & { name?: string };
  */
 async function readXlsx(bytes: Uint8Array): Promise<SheetRow[]> {
   const input = Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const reader = new WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',

@@ -33,8 +33,6 @@ export interface CaseStep {
   status: 'queued' | 'placing' | 'sent' | 'failed';
   providerId?: string;
   acknowledgedAt?: string;
-  /** an escalation call's end was seen (its place among calls in progress is free) */
-  callEndedAt?: string;
 }
 
 export interface CaseEvent {

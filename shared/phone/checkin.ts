@@ -267,3 +267,27 @@ function escalate(checkIn: CheckIn, now: Date): Transition {
 export function replyTarget(checkIn: CheckIn): number {
   return checkIn.attempts.length;
 }
+
+/**
+ * The elder texted TD / 退订 / STOP during a check-in: texts stop, so a check-in waiting on a text
+ * reply goes on as calls (inside the windows, before the escalation time).
+ */
+export function onOptOut(
+  current: CheckIn,
+  now: Date,
+  policy: PhoneVisitPolicy,
+  windows: readonly CallWindow[],
+): Transition {
+  if (current.status !== 'open' || current.channel === 'voice') return { checkIn: current, effects: [] };
+  const checkIn = clone(current);
+  checkIn.channel = 'voice';
+  const last = checkIn.attempts.at(-1) as Attempt;
+  if (last.channel === 'sms' && !last.outcome) {
+    last.outcome = 'failed';
+    last.status = 'ended';
+    last.endedAt = now.toISOString();
+  }
+  if (!checkIn.escalateAt)
+    checkIn.escalateAt = new Date(now.getTime() + policy.retry.escalateAfterMinutes * 60_000).toISOString();
+  return planNext(checkIn, now, policy, windows);
+}

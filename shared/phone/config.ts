@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORIES, type Category } from '../registration/fields.js';
 import { type CallWindow, DEFAULT_WINDOWS } from './windows.js';
 

@@ -46,6 +46,7 @@ import {
   type Effect,
   type Outcome,
   onDue,
+  onOptOut,
   onOutcome,
   onPlaced,
   openCheckIn,
@@ -54,7 +55,13 @@ import {
 import { cadenceMs, DEFAULT_PHONE_POLICY, type PhoneVisitPolicy, policyFor } from './config.js';
 import type { DispatchJob, JobQueue } from './jobs.js';
 import type { Pacer } from './pacer.js';
-import { ProviderRejected, type SmsProvider, smsParts, type VoiceProvider } from './providers.js';
+import {
+  type CallContext,
+  ProviderRejected,
+  type SmsProvider,
+  smsParts,
+  type VoiceProvider,
+} from './providers.js';
 import { ackConfirmText, caseClosedText, caseText, checkInText } from './texts.js';
 import { nextWindowStart } from './windows.js';
 
@@ -241,11 +248,6 @@ async function commitCheckIn(
       await upgradeCase(deps, before.caseId, elder, now);
     }
   }
-  // a voice attempt holds a place among the calls in progress from its claim (placing) to its end
-  const holding = before.attempts.filter(
-    (a) => a.channel === 'voice' && (a.status === 'placing' || a.status === 'placed'),
-  );
-  for (const a of holding) if (t.checkIn.attempts[a.n - 1]?.status === 'ended') await deps.pacer.endCall();
   for (const effect of t.effects) {
     if (effect.type === 'dispatch')
       await deps.queue.send([{ kind: 'checkInAttempt', checkInId: saved.id, n: effect.n }]);
@@ -475,6 +477,24 @@ export async function closeCaseByStaff(
   });
 }
 
+/** Texts stopped (TD): an open check-in waiting on a text goes on as calls. */
+export async function switchToCalls(deps: PhoneDeps, checkInId: string): Promise<void> {
+  await withRetry(async () => {
+    const now = deps.now();
+    const current = await getCheckIn(deps.db, checkInId);
+    if (!current) return;
+    const elder = await getElder(deps.db, current.elderId);
+    if (!elder) return;
+    await commitCheckIn(
+      deps,
+      current,
+      onOptOut(current, now, policyOf(deps, current.county), windowsOf(deps, elder)),
+      elder,
+      now,
+    );
+  });
+}
+
 /** Help asked outside any check-in (an unsolicited text 2): a case at once. */
 export async function helpWithoutCheckIn(deps: PhoneDeps, elder: Elder): Promise<void> {
   await openCaseFor(deps, elder, 'needsHelp', deps.now());
@@ -490,14 +510,27 @@ export async function wellWithoutCheckIn(deps: PhoneDeps, elder: Elder): Promise
 
 export type DispatchResult = 'placed' | 'skipped' | 'deferred' | 'failed';
 
+export interface DispatchOptions {
+  /** how long a call may wait for a free place among the calls in progress before it is deferred */
+  maxWaitMs?: number;
+}
+
+const DEFAULT_WAIT_MS = 10_000;
+/** a deferred call comes back on the queue after this */
+const DEFER_SECONDS = 2;
+
 /**
  * Places one job's call or text. A job delivered twice, or twice at once, places one call: the
  * attempt is claimed with a conditional write before dialing, and a claimed attempt is never dialed
  * again. Provider trouble (throttling, 5xx, timeouts) un-claims and rethrows, so the queue retries.
  */
-export async function dispatchJob(deps: PhoneDeps, job: DispatchJob): Promise<DispatchResult> {
-  if (job.kind === 'checkInAttempt') return dispatchAttempt(deps, job.checkInId, job.n);
-  if (job.kind === 'caseStep') return dispatchCaseStep(deps, job.caseId, job.n);
+export async function dispatchJob(
+  deps: PhoneDeps,
+  job: DispatchJob,
+  options: DispatchOptions = {},
+): Promise<DispatchResult> {
+  if (job.kind === 'checkInAttempt') return dispatchAttempt(deps, job.checkInId, job.n, options);
+  if (job.kind === 'caseStep') return dispatchCaseStep(deps, job.caseId, job.n, options);
   const key = phoneKeys.outbox(job.key);
   if (!(await claimOnce(deps.db, key, deps.now()))) return 'skipped';
   try {
@@ -533,7 +566,12 @@ async function claimAttempt(
   });
 }
 
-async function dispatchAttempt(deps: PhoneDeps, checkInId: string, n: number): Promise<DispatchResult> {
+async function dispatchAttempt(
+  deps: PhoneDeps,
+  checkInId: string,
+  n: number,
+  options: DispatchOptions,
+): Promise<DispatchResult> {
   const peek = await getCheckIn(deps.db, checkInId);
   const attempt = peek?.attempts[n - 1];
   if (!peek || !attempt || attempt.status !== 'queued' || peek.status !== 'open') return 'skipped';
@@ -548,18 +586,20 @@ async function dispatchAttempt(deps: PhoneDeps, checkInId: string, n: number): P
     await recordOutcome(deps, checkInId, n, 'failed');
     return 'skipped';
   }
+  const token = callToken({ purpose: 'checkIn', ref: checkInId, n });
   if (attempt.channel === 'voice') {
-    await deps.pacer.callSlot();
-    if (!(await deps.pacer.startCall())) {
-      await deps.queue.send([{ kind: 'checkInAttempt', checkInId, n }], 5);
+    // a place among the calls in progress first, then the next per-second slot
+    if (!(await deps.pacer.waitForCall(token, options.maxWaitMs ?? DEFAULT_WAIT_MS))) {
+      await deps.queue.send([{ kind: 'checkInAttempt', checkInId, n }], DEFER_SECONDS);
       return 'deferred';
     }
+    await deps.pacer.callSlot();
   } else {
     await deps.pacer.smsSlot(smsParts(checkInText(elder.name)));
   }
   const claimed = await claimAttempt(deps, checkInId, n, 'placing', 'queued');
   if (!claimed) {
-    if (attempt.channel === 'voice') await deps.pacer.endCall();
+    if (attempt.channel === 'voice') await deps.pacer.endCall(token);
     return 'skipped';
   }
   let providerId: string;
@@ -581,7 +621,7 @@ async function dispatchAttempt(deps: PhoneDeps, checkInId: string, n: number): P
             })
           ).providerId;
   } catch (error) {
-    if (attempt.channel === 'voice') await deps.pacer.endCall();
+    if (attempt.channel === 'voice') await deps.pacer.endCall(token);
     if (error instanceof ProviderRejected) {
       await claimAttempt(deps, checkInId, n, 'queued', 'placing');
       await recordOutcome(deps, checkInId, n, 'failed');
@@ -611,7 +651,12 @@ async function dispatchAttempt(deps: PhoneDeps, checkInId: string, n: number): P
   return 'placed';
 }
 
-async function dispatchCaseStep(deps: PhoneDeps, caseId: string, n: number): Promise<DispatchResult> {
+async function dispatchCaseStep(
+  deps: PhoneDeps,
+  caseId: string,
+  n: number,
+  options: DispatchOptions,
+): Promise<DispatchResult> {
   const setStep = (status: 'placing' | 'queued' | 'sent' | 'failed', from: string, providerId?: string) =>
     withRetry(async () => {
       const current = await getCase(deps.db, caseId);
@@ -648,24 +693,31 @@ async function dispatchCaseStep(deps: PhoneDeps, caseId: string, n: number): Pro
       providerId = (await deps.sms.sendText({ to: step.to, text, purpose: 'escalation', elderId: elder.id }))
         .providerId;
     } else {
-      await deps.pacer.callSlot();
-      if (!(await deps.pacer.startCall())) {
+      const token = callToken({ purpose: 'notify', ref: caseId, n });
+      if (!(await deps.pacer.waitForCall(token, options.maxWaitMs ?? DEFAULT_WAIT_MS))) {
         await setStep('queued', 'placing');
-        await deps.queue.send([{ kind: 'caseStep', caseId, n }], 5);
+        await deps.queue.send([{ kind: 'caseStep', caseId, n }], DEFER_SECONDS);
         return 'deferred';
       }
+      await deps.pacer.callSlot();
       try {
         providerId = (
           await deps.voice.placeCall({ to: step.to, context: { purpose: 'notify', ref: caseId, n } })
         ).providerId;
       } catch (error) {
-        await deps.pacer.endCall();
+        await deps.pacer.endCall(token);
         throw error;
       }
       await saveCall(deps.db, providerId, { purpose: 'notify', ref: caseId, n }, deps.now());
     }
     await setStep('sent', 'placing', providerId);
-    deps.log('case step sent', { caseId, n, level: step.level, channel: step.channel, role: step.role });
+    deps.log('case step sent', {
+      caseId,
+      n,
+      ladderLevel: step.level,
+      channel: step.channel,
+      role: step.role,
+    });
     return 'placed';
   } catch (error) {
     if (error instanceof ProviderRejected) {
@@ -677,7 +729,10 @@ async function dispatchCaseStep(deps: PhoneDeps, caseId: string, n: number): Pro
   }
 }
 
-/** A notify call ended: its place among the calls in progress is free. */
-export async function notifyCallEnded(deps: PhoneDeps): Promise<void> {
-  await deps.pacer.endCall();
+/** A call hung up (or its end was inferred): its place among the calls in progress is free. */
+export async function callEnded(deps: PhoneDeps, context: CallContext): Promise<void> {
+  await deps.pacer.endCall(callToken(context));
 }
+
+/** What a call's place among the calls in progress is held under. */
+export const callToken = (context: CallContext) => `${context.purpose}#${context.ref}#${context.n}`;

@@ -1,5 +1,5 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Elder } from '../register/elder.js';
 import { toE164 } from '../registration/phone.js';
 import { getContact } from '../store/contacts.js';
@@ -22,6 +22,7 @@ import {
   helpWithoutCheckIn,
   type PhoneDeps,
   recordOutcome,
+  switchToCalls,
   wellWithoutCheckIn,
 } from './engine.js';
 import { normaliseReply, replyMeaning } from './replies.js';
@@ -189,6 +190,8 @@ async function optOut(deps: PhoneDeps, elder: Elder, from: string, messageId: st
       }),
     );
   }
+  const open = (await getSchedule(deps.db, elder.id))?.openCheckInId;
+  if (open) await switchToCalls(deps, open);
   const contact = elder.contactId ? await getContact(deps.db, elder.contactId) : undefined;
   await deps.queue.send([
     {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const id = z
   .string()
@@ -26,4 +26,24 @@ export type DispatchJob = z.output<typeof dispatchJobSchema>;
 /** Where the planner and the engine put jobs: SQS on AWS, an in-process queue locally. */
 export interface JobQueue {
   send(jobs: DispatchJob[], delaySeconds?: number): Promise<void>;
+}
+
+/**
+ * Escalation steps and one-off texts go on their own queue, so a needs-help text never waits behind
+ * check-in calls queued for a free line.
+ */
+export function isUrgent(job: DispatchJob): boolean {
+  return job.kind !== 'checkInAttempt';
+}
+
+/** One JobQueue in front of two: check-in attempts on the first, everything urgent on the second. */
+export function routedQueue(checkIns: JobQueue, urgent: JobQueue): JobQueue {
+  return {
+    async send(jobs, delaySeconds) {
+      const fast = jobs.filter(isUrgent);
+      const slow = jobs.filter((j) => !isUrgent(j));
+      if (fast.length > 0) await urgent.send(fast, delaySeconds);
+      if (slow.length > 0) await checkIns.send(slow, delaySeconds);
+    },
+  };
 }

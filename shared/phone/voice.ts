@@ -1,9 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getElder } from '../store/elders.js';
-import { getCall, getCase, getCheckIn, saveCase } from '../store/phone.js';
+import { getCall, getCase, getCheckIn } from '../store/phone.js';
 import type { Outcome } from './checkin.js';
-import { acknowledgeCase, type PhoneDeps, recordOutcome } from './engine.js';
+import { acknowledgeCase, callEnded, type PhoneDeps, recordOutcome } from './engine.js';
 import type { CallContext } from './providers.js';
 import { keypadMeaning } from './replies.js';
 import {
@@ -151,32 +151,6 @@ async function recordEvent(
   }
 }
 
-/** A notify call ended: frees its place among calls in progress, once. */
-async function notifyEnded(deps: PhoneDeps, context: CallContext): Promise<void> {
-  for (let tries = 0; tries < 5; tries++) {
-    const c = await getCase(deps.db, context.ref);
-    const step = c?.steps[context.n];
-    if (!c || !step || (step as { callEndedAt?: string }).callEndedAt) return;
-    try {
-      await saveCase(
-        deps.db,
-        {
-          ...c,
-          steps: c.steps.map((s) =>
-            s.n === context.n ? { ...s, callEndedAt: deps.now().toISOString() } : s,
-          ),
-        },
-        c.version,
-        deps.now(),
-      );
-      await deps.pacer.endCall();
-      return;
-    } catch (error) {
-      if ((error as Error).name !== 'StaleItem') throw error;
-    }
-  }
-}
-
 /**
  * Answers one SIP media application event with the next actions.
  * @example handleSmaEvent(deps, { InvocationEventType: 'CALL_ANSWERED', ... }) // SpeakAndGetDigits with the prompt
@@ -225,7 +199,8 @@ export async function handleSmaEvent(deps: PhoneDeps, raw: unknown): Promise<Sma
     const code = String(event.ActionData?.Parameters?.SipResponseCode ?? '0');
     if (context.purpose === 'checkIn')
       await recordOutcome(deps, context.ref, context.n, hangupOutcome(code, attrs.answered === 'true'));
-    else await notifyEnded(deps, context);
+    // the call is over: its place among the calls in progress is free
+    await callEnded(deps, context);
     return respond([]);
   }
 

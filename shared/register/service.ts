@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PolicyConfig } from '../config.js';
 import { CategoryLoweringRefused, ElderNotEligible, ElderNotFound, ValidationFailed } from '../errors.js';
 import { msg } from '../i18n/messages.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { msg } from '../i18n/messages.js';
 import { JIANGMEN_COUNTIES } from '../regions.js';
 import { parseIsoDate } from '../time.js';

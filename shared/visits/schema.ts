@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { msg } from '../i18n/messages.js';
 import { isoDateField } from '../registration/schema.js';
 

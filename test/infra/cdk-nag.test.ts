@@ -63,9 +63,33 @@ describe('cdk-nag AwsSolutions', () => {
     expect([...new Set(acknowledgements.map((a) => `${a.constructPath} ${a.id}`))].sort()).toEqual([
       'AnxinStateless/ApiFunction AwsSolutions-L1',
       'AnxinStateless/ApiFunctionRole AwsSolutions-IAM5[Resource::*]',
+      'AnxinStateless/PhoneVisits/DispatcherFunction AwsSolutions-L1',
+      'AnxinStateless/PhoneVisits/DispatcherFunctionRole AwsSolutions-IAM5[Resource::*]',
+      'AnxinStateless/PhoneVisits/InboundSmsDeadLetterQueue AwsSolutions-SQS3',
+      'AnxinStateless/PhoneVisits/PlannerFunction AwsSolutions-L1',
+      'AnxinStateless/PhoneVisits/PlannerFunctionRole AwsSolutions-IAM5[Resource::*]',
+      'AnxinStateless/PhoneVisits/SmsInboundFunction AwsSolutions-L1',
+      'AnxinStateless/PhoneVisits/SmsInboundFunctionRole AwsSolutions-IAM5[Resource::*]',
+      'AnxinStateless/PhoneVisits/VoiceFunction AwsSolutions-L1',
+      'AnxinStateless/PhoneVisits/VoiceFunctionRole AwsSolutions-IAM5[Resource::*]',
       'AnxinStateless/ReclassifyFunction AwsSolutions-L1',
       'AnxinStateless/ReclassifyFunctionRole AwsSolutions-IAM5[Resource::*]',
     ]);
+  });
+
+  it('acknowledges each rule once per construct', () => {
+    const keys = acknowledgements.map((a) => `${a.constructPath} ${a.id}`);
+    expect(keys.length).toBe(new Set(keys).size);
+  });
+
+  it('justifies Resource "*" by X-Ray everywhere, and by SMS publishing only for the dispatcher', () => {
+    const iam5 = acknowledgements.filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]');
+    for (const { constructPath, reason } of iam5) {
+      expect(reason, constructPath).toContain('xray:PutTraceSegments');
+      const texts = constructPath.endsWith('/DispatcherFunctionRole');
+      expect(reason.includes('sns:Publish'), constructPath).toBe(texts);
+      if (texts) expect(reason, constructPath).toContain('aws:RequestedRegion');
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STACK_IDS } from '../../infra/lib/app.js';
-import { STATEFUL_LOGICAL_IDS } from '../../infra/lib/stateful-stack.js';
+import { STATEFUL_LOGICAL_IDS, TABLE_INDEXES } from '../../infra/lib/stateful-stack.js';
 import { registerTable } from '../../shared/store/table.js';
 import { type SynthesizedApp, synthesizeApp } from './synth.js';
 
@@ -89,13 +89,13 @@ describe('register table', () => {
       { AttributeName: registerTable.sortKey, KeyType: 'RANGE' },
     ]);
     expect(Properties.AttributeDefinitions).toEqual(
-      ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((name) => ({
+      ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'].map((name) => ({
         AttributeName: name,
         AttributeType: 'S',
       })),
     );
     expect(Properties.GlobalSecondaryIndexes).toEqual(
-      [registerTable.byCounty, registerTable.byAgeLine].map((index) => ({
+      [registerTable.byCounty, registerTable.byAgeLine, registerTable.byDue].map((index) => ({
         IndexName: index.indexName,
         KeySchema: [
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
@@ -106,6 +106,33 @@ describe('register table', () => {
     );
     expect(registerTable.byCounty.indexName).toBe('gsi1');
     expect(registerTable.byAgeLine.indexName).toBe('gsi2');
+  });
+
+  it('has the sparse due index gsi3 (gsi3pk/gsi3sk, strings, projection ALL)', () => {
+    expect(registerTable.byDue).toEqual({ indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        {
+          IndexName: 'gsi3',
+          KeySchema: [
+            { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ]),
+    });
+  });
+
+  it('builds one index per index of the shared table definition, so they cannot drift', () => {
+    const defined = Object.values(registerTable)
+      .filter((value) => typeof value === 'object')
+      .map((index) => index.indexName);
+    const deployed = (
+      resource('RegisterTable').Properties.GlobalSecondaryIndexes as { IndexName: string }[]
+    ).map((index) => index.IndexName);
+    expect(deployed).toEqual(defined);
+    expect(TABLE_INDEXES.map((index) => index.indexName)).toEqual(defined);
   });
 });
 
@@ -148,6 +175,56 @@ describe('customer-managed key', () => {
             },
           }),
         ]),
+      },
+    });
+  });
+
+  const keyStatement = (sid: string): Record<string, unknown> => {
+    const statements = (resource('RegisterKey').Properties.KeyPolicy as { Statement: { Sid?: string }[] })
+      .Statement;
+    const found = statements.find((s) => s.Sid === sid);
+    if (!found) throw new Error(`no key policy statement ${sid}`);
+    return found;
+  };
+  const arnIn = (service: string, resourcePart: string): unknown => ({
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        `:${service}:`,
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:${resourcePart}`,
+      ],
+    ],
+  });
+
+  it('lets CloudWatch alarms of this account use it to publish to the encrypted ops topic', () => {
+    expect(keyStatement('AllowCloudWatchAlarmsOfThisAccount')).toEqual({
+      Sid: 'AllowCloudWatchAlarmsOfThisAccount',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'aws:SourceArn': arnIn('cloudwatch', 'alarm:*') },
+      },
+    });
+  });
+
+  it('lets End User Messaging SMS of this account use it to publish inbound texts to the encrypted topic', () => {
+    expect(keyStatement('AllowEndUserMessagingSmsOfThisAccount')).toEqual({
+      Sid: 'AllowEndUserMessagingSmsOfThisAccount',
+      Effect: 'Allow',
+      Principal: { Service: 'sms-voice.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'aws:SourceArn': arnIn('sms-voice', '*') },
       },
     });
   });

@@ -1,9 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { esbuildOptions } from '../../infra/lib/bundling.js';
 import { type SynthesizedApp, synthesizeApp } from './synth.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -57,6 +63,11 @@ const ofType = (type: string): [string, Resource][] =>
   Object.entries(resources).filter(([, r]) => r.Type === type);
 const logicalId = (element: unknown): string => synth.stateless.getLogicalId(element as CfnElement);
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+/** the staged code of a function (asset.<hash>/ in the assembly) */
+const assetDir = (fnLogicalId: string): string => {
+  const s3Key = (res(fnLogicalId).Properties.Code as { S3Key: string }).S3Key;
+  return path.join(synth.outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+};
 
 /** all statements of all identity policies (inline and AWS::IAM::Policy) attached to a role */
 function statementsOfRole(roleLogicalId: string): Statement[] {
@@ -77,17 +88,33 @@ function roleOfFunction(fnLogicalId: string): string {
 }
 
 describe('Lambda functions', () => {
-  it('are exactly the API function and the reclassification job', () => {
+  it('are exactly the API, the reclassification job and the four phone-visit functions', () => {
+    const { stateless } = synth;
     expect(
       ofType('AWS::Lambda::Function')
         .map(([id]) => id)
         .sort(),
     ).toEqual(
       [
-        logicalId(synth.stateless.apiFunction.node.defaultChild),
-        logicalId(synth.stateless.reclassifyFunction.node.defaultChild),
-      ].sort(),
+        stateless.apiFunction,
+        stateless.reclassifyFunction,
+        stateless.phoneVisits.plannerFunction,
+        stateless.phoneVisits.dispatcherFunction,
+        stateless.phoneVisits.voiceFunction,
+        stateless.phoneVisits.smsInboundFunction,
+      ]
+        .map((fn) => logicalId(fn.node.defaultChild))
+        .sort(),
     );
+  });
+
+  it('deploy every functions/<name>/handler.ts (one function each)', () => {
+    const functionsDir = path.join(repoRoot, 'functions');
+    const handlers = readdirSync(functionsDir).filter((name) =>
+      existsSync(path.join(functionsDir, name, 'handler.ts')),
+    );
+    expect(handlers.sort()).toEqual(['api', 'dispatcher', 'planner', 'reclassify', 'sms-inbound', 'voice']);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(handlers.length);
   });
 
   it('all run nodejs22.x on arm64 with active tracing, an encrypted log group with retention and their own role', () => {
@@ -120,6 +147,33 @@ describe('Lambda functions', () => {
         ),
       ).toBe(true);
       expect(code).toMatch(/export\s*\{[^}]*as handler\s*\}|export\s*\{\s*handler\s*\}/);
+    }
+  });
+
+  it('leave the AWS SDK v3 to the runtime (imported, not bundled)', () => {
+    for (const fn of [synth.stateless.apiFunction, synth.stateless.reclassifyFunction]) {
+      const code = readFileSync(path.join(assetDir(logicalId(fn.node.defaultChild)), 'index.mjs'), 'utf-8');
+      expect(code).toMatch(/from\s*"@aws-sdk\/(client-dynamodb|lib-dynamodb)"/);
+      // a bundled SDK carries its user-agent name (aws-sdk-js) in its sources
+      expect(code).not.toContain('aws-sdk-js');
+    }
+  });
+
+  it('are bundled exactly as bench/bundle-size.ts bundles them (the shared esbuild settings)', async () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'anxin-bench-check-'));
+    try {
+      const outfile = path.join(outdir, 'index.mjs');
+      await build({
+        ...esbuildOptions(path.join(repoRoot, 'functions/reclassify/handler.ts'), outfile),
+        absWorkingDir: repoRoot,
+        logLevel: 'silent',
+      });
+      const deployed = readFileSync(
+        path.join(assetDir(logicalId(synth.stateless.reclassifyFunction.node.defaultChild)), 'index.mjs'),
+      );
+      expect(readFileSync(outfile).equals(deployed)).toBe(true);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
     }
   });
 
@@ -268,9 +322,8 @@ describe('daily reclassification schedule', () => {
   let reclassifyFn: string;
   let queue: string;
   beforeAll(() => {
-    const schedules = ofType('AWS::Scheduler::Schedule');
-    expect(schedules).toHaveLength(1);
-    schedule = schedules[0]?.[1].Properties as Json;
+    expect(ofType('AWS::Scheduler::Schedule')).toHaveLength(2);
+    schedule = res(logicalId(synth.stateless.reclassifySchedule)).Properties;
     reclassifyFn = logicalId(synth.stateless.reclassifyFunction.node.defaultChild);
     queue = logicalId(synth.stateless.reclassifyDeadLetterQueue.node.defaultChild);
   });
@@ -330,6 +383,440 @@ describe('daily reclassification schedule', () => {
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
         ]),
       },
+    });
+  });
+});
+
+describe('phone visits', () => {
+  let ids: {
+    planner: string;
+    dispatcher: string;
+    voice: string;
+    smsInbound: string;
+    dispatchQueue: string;
+    dispatchDlq: string;
+    plannerDlq: string;
+    inboundDlq: string;
+    inboundTopic: string;
+    sma: string;
+    opsTopic: string;
+  };
+  const getAtt = (id: string, attribute = 'Arn'): Json => ({ 'Fn::GetAtt': [id, attribute] });
+  beforeAll(() => {
+    const phone = synth.stateless.phoneVisits;
+    const id = (construct: { node: { defaultChild?: unknown } }): string =>
+      logicalId(construct.node.defaultChild);
+    ids = {
+      planner: id(phone.plannerFunction),
+      dispatcher: id(phone.dispatcherFunction),
+      voice: id(phone.voiceFunction),
+      smsInbound: id(phone.smsInboundFunction),
+      dispatchQueue: id(phone.dispatchQueue),
+      dispatchDlq: id(phone.dispatchDeadLetterQueue),
+      plannerDlq: id(phone.plannerDeadLetterQueue),
+      inboundDlq: id(phone.inboundSmsDeadLetterQueue),
+      inboundTopic: id(phone.inboundSmsTopic),
+      sma: logicalId(phone.sipMediaApplication),
+      opsTopic: id(synth.stateless.opsTopic),
+    };
+  });
+
+  describe('functions', () => {
+    it('all run nodejs22.x on arm64 with their own log group, bundled like the others', () => {
+      for (const id of [ids.planner, ids.dispatcher, ids.voice, ids.smsInbound]) {
+        expect(res(id).Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          Handler: 'index.handler',
+        });
+        expect(variables(id).TABLE_NAME, id).toEqual(imported.tableName);
+      }
+    });
+
+    it('give the SIP media application handler 1024 MB and an 8 s timeout (Chime waits 5 s)', () => {
+      expect(res(ids.voice).Properties).toMatchObject({ MemorySize: 1024, Timeout: 8 });
+    });
+
+    it('give every phone-visit function the dispatch queue and the provider limits', () => {
+      for (const id of [ids.planner, ids.dispatcher, ids.voice, ids.smsInbound]) {
+        expect(variables(id), id).toMatchObject({
+          DISPATCH_QUEUE_URL: { Ref: ids.dispatchQueue },
+          PROVIDER_LIMITS: '{"callsPerSecond":1,"callsInProgress":10,"smsPartsPerSecond":10}',
+        });
+      }
+      expect(variables(ids.planner).POWERTOOLS_SERVICE_NAME).toBe('anxin-planner');
+      expect(res(ids.planner).Properties.Timeout as number).toBeLessThan(5 * 60);
+    });
+
+    it('configure the dispatcher with the SIP media application, the caller number and the provider limits', () => {
+      expect(res(ids.dispatcher).Properties.Timeout).toBe(60);
+      expect(variables(ids.dispatcher)).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'anxin-dispatcher',
+        CHIME_SMA_ID: getAtt(ids.sma, 'SipMediaApplicationId'),
+        CHIME_FROM_NUMBER: '+10000000000',
+        PROVIDER_LIMITS: '{"callsPerSecond":1,"callsInProgress":10,"smsPartsPerSecond":10}',
+      });
+    });
+  });
+
+  describe('planner schedule', () => {
+    let schedule: Json;
+    beforeAll(() => {
+      schedule = res(logicalId(synth.stateless.phoneVisits.plannerSchedule)).Properties;
+    });
+
+    it('fires every 5 minutes in the Asia/Shanghai time zone', () => {
+      expect(schedule).toMatchObject({
+        ScheduleExpression: 'cron(0/5 * * * ? *)',
+        ScheduleExpressionTimezone: 'Asia/Shanghai',
+        State: 'ENABLED',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+      });
+    });
+
+    it('invokes the planner, dead-letters to its queue, and gives up before the next tick', () => {
+      expect(schedule.Target).toMatchObject({
+        Arn: getAtt(ids.planner),
+        DeadLetterConfig: { Arn: getAtt(ids.plannerDlq) },
+        RetryPolicy: { MaximumEventAgeInSeconds: 240, MaximumRetryAttempts: 2 },
+      });
+      expect(res(ids.planner).Properties.DeadLetterConfig).toEqual({ TargetArn: getAtt(ids.plannerDlq) });
+    });
+
+    it('assumes a role that may only invoke the planner (and send to its dead-letter queue)', () => {
+      const roleId = (schedule.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn[
+        'Fn::GetAtt'
+      ][0];
+      expect(
+        (res(roleId).Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement,
+      ).toEqual([
+        expect.objectContaining({
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        }),
+      ]);
+      expect(
+        statementsOfRole(roleId).map(({ Effect, Action, Resource }) => ({ Effect, Action, Resource })),
+      ).toEqual([
+        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt(ids.planner) },
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(ids.plannerDlq) },
+      ]);
+    });
+  });
+
+  describe('dispatch queue', () => {
+    it('feeds the dispatcher in batches of 10 with partial batch failures and at most 2 parallel runs', () => {
+      const mappings = ofType('AWS::Lambda::EventSourceMapping');
+      expect(mappings).toHaveLength(1);
+      expect(mappings[0]?.[1].Properties).toEqual({
+        EventSourceArn: getAtt(ids.dispatchQueue),
+        FunctionName: { Ref: ids.dispatcher },
+        BatchSize: 10,
+        MaximumBatchingWindowInSeconds: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 2 },
+      });
+    });
+
+    it('hides a received batch for at least 6 times the dispatcher timeout', () => {
+      const visibility = res(ids.dispatchQueue).Properties.VisibilityTimeout as number;
+      const timeout = res(ids.dispatcher).Properties.Timeout as number;
+      expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
+      expect(visibility).toBe(360);
+    });
+
+    it('moves a message to its dead-letter queue after 5 receives', () => {
+      expect(res(ids.dispatchQueue).Properties.RedrivePolicy).toEqual({
+        deadLetterTargetArn: getAtt(ids.dispatchDlq),
+        maxReceiveCount: 5,
+      });
+    });
+  });
+
+  describe('queues and alarms', () => {
+    /** every queue something dead-letters to: redrive policies, function DLQs and destinations, schedules */
+    const deadLetterQueues = (): string[] => {
+      const targets = new Set<string>();
+      const collect = (value: unknown): void => {
+        const arn = value as { 'Fn::GetAtt'?: [string, string] } | undefined;
+        const target = arn?.['Fn::GetAtt']?.[0];
+        if (target && res(target).Type === 'AWS::SQS::Queue') targets.add(target);
+      };
+      for (const [, r] of Object.entries(resources)) {
+        const p = r.Properties ?? {};
+        if (r.Type === 'AWS::SQS::Queue' || r.Type === 'AWS::SNS::Subscription') {
+          collect((p.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn);
+        }
+        if (r.Type === 'AWS::Lambda::Function') {
+          collect((p.DeadLetterConfig as { TargetArn?: unknown } | undefined)?.TargetArn);
+        }
+        if (r.Type === 'AWS::Lambda::EventInvokeConfig') {
+          collect(
+            (p.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure
+              ?.Destination,
+          );
+        }
+        if (r.Type === 'AWS::Scheduler::Schedule') {
+          collect((p.Target as { DeadLetterConfig?: { Arn?: unknown } }).DeadLetterConfig?.Arn);
+        }
+      }
+      return [...targets].sort();
+    };
+
+    it('are four dead-letter queues and the dispatch queue', () => {
+      const reclassifyDlq = logicalId(synth.stateless.reclassifyDeadLetterQueue.node.defaultChild);
+      expect(deadLetterQueues()).toEqual(
+        [reclassifyDlq, ids.plannerDlq, ids.dispatchDlq, ids.inboundDlq].sort(),
+      );
+      expect(
+        ofType('AWS::SQS::Queue')
+          .map(([id]) => id)
+          .sort(),
+      ).toEqual([...deadLetterQueues(), ids.dispatchQueue].sort());
+    });
+
+    it('are all encrypted and refuse non-TLS access', () => {
+      for (const [id, queue] of ofType('AWS::SQS::Queue')) {
+        const props = queue.Properties;
+        expect(props.SqsManagedSseEnabled === true || props.KmsMasterKeyId !== undefined, id).toBe(true);
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: id }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+      }
+    });
+
+    it('alarm on every dead-letter queue as soon as one message is visible, notifying the ops topic', () => {
+      const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+      const alarmed = alarms.map((a) => {
+        expect(a).toMatchObject({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Statistic: 'Maximum',
+          Period: 300,
+          EvaluationPeriods: 1,
+          DatapointsToAlarm: 1,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [{ Ref: ids.opsTopic }],
+        });
+        const [dimension] = a.Dimensions as { Name: string; Value: { 'Fn::GetAtt': [string, string] } }[];
+        expect(dimension?.Name).toBe('QueueName');
+        return dimension?.Value['Fn::GetAtt'][0];
+      });
+      expect(alarmed.sort()).toEqual(deadLetterQueues());
+    });
+
+    it('notify an ops topic that is KMS-encrypted, TLS-only and open to CloudWatch alarms of this account only', () => {
+      expect(res(ids.opsTopic).Properties.KmsMasterKeyId).toEqual(imported.keyArn);
+      const policy = ofType('AWS::SNS::TopicPolicy').find(([, p]) =>
+        JSON.stringify(p.Properties.Topics).includes(`"${ids.opsTopic}"`),
+      )?.[1].Properties.PolicyDocument as { Statement: Json[] };
+      expect(policy.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          expect.objectContaining({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: expect.objectContaining({
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            }),
+          }),
+        ]),
+      );
+    });
+  });
+
+  describe('SIP media application', () => {
+    it('sends the calls to the voice function in this Region', () => {
+      expect(res(ids.sma)).toMatchObject({
+        Type: 'AWS::Chime::SipMediaApplication',
+        Properties: {
+          AwsRegion: { Ref: 'AWS::Region' },
+          Name: 'anxin-check-in',
+          Endpoints: [{ LambdaArn: getAtt(ids.voice) }],
+        },
+      });
+    });
+
+    it('may invoke the voice function (Chime voice connector, this account only), granted before it is created', () => {
+      const permissions = ofType('AWS::Lambda::Permission').filter(
+        ([, p]) => p.Properties.Principal === 'voiceconnector.chime.amazonaws.com',
+      );
+      expect(permissions).toHaveLength(1);
+      const [permissionId, permission] = permissions[0] as [string, Resource];
+      expect(permission.Properties).toEqual({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: getAtt(ids.voice),
+        Principal: 'voiceconnector.chime.amazonaws.com',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+      });
+      expect(res(ids.sma).DependsOn).toContain(permissionId);
+    });
+  });
+
+  describe('inbound SMS', () => {
+    it('arrive on a KMS-encrypted, TLS-only topic that only End User Messaging of this account may publish to', () => {
+      expect(res(ids.inboundTopic).Properties.KmsMasterKeyId).toEqual(imported.keyArn);
+      const policy = ofType('AWS::SNS::TopicPolicy').find(([, p]) =>
+        JSON.stringify(p.Properties.Topics).includes(`"${ids.inboundTopic}"`),
+      )?.[1].Properties.PolicyDocument as { Statement: Json[] };
+      expect(policy.Statement).toHaveLength(2);
+      expect(policy.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          expect.objectContaining({
+            Effect: 'Allow',
+            Principal: { Service: 'sms-voice.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: ids.inboundTopic },
+            Condition: expect.objectContaining({
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            }),
+          }),
+        ]),
+      );
+    });
+
+    it('are delivered to the sms-inbound function, undeliverable ones to a dead-letter queue', () => {
+      const subscriptions = ofType('AWS::SNS::Subscription');
+      expect(subscriptions).toHaveLength(1);
+      expect(subscriptions[0]?.[1].Properties).toEqual({
+        TopicArn: { Ref: ids.inboundTopic },
+        Protocol: 'lambda',
+        Endpoint: getAtt(ids.smsInbound),
+        RedrivePolicy: { deadLetterTargetArn: getAtt(ids.inboundDlq) },
+      });
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: getAtt(ids.smsInbound),
+        Principal: 'sns.amazonaws.com',
+        SourceArn: { Ref: ids.inboundTopic },
+      });
+    });
+
+    it('retry a failed invocation twice, then send it to the same dead-letter queue', () => {
+      const configs = ofType('AWS::Lambda::EventInvokeConfig').filter(
+        ([, c]) => (c.Properties.FunctionName as { Ref: string }).Ref === ids.smsInbound,
+      );
+      expect(configs).toHaveLength(1);
+      expect(configs[0]?.[1].Properties).toMatchObject({
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: getAtt(ids.inboundDlq) } },
+      });
+    });
+
+    it('need no two-way number to synthesize (none requested by default)', () => {
+      synth.statelessTemplate.resourceCountIs('AWS::SMSVOICE::PhoneNumber', 0);
+      template.hasOutput('InboundSmsTopicArn', { Value: { Ref: ids.inboundTopic } });
+    });
+  });
+
+  describe('least privilege', () => {
+    const allStatements = (): [string, Statement][] =>
+      ofType('AWS::IAM::Role').flatMap(([roleId]) =>
+        statementsOfRole(roleId).map((s): [string, Statement] => [roleId, s]),
+      );
+
+    it('no role has a wildcard action (no "*", "dynamodb:*", "sqs:*", "sns:*", "chime:*")', () => {
+      const actions = allStatements().flatMap(([roleId, s]) => asList(s.Action).map((a) => `${roleId} ${a}`));
+      expect(actions.length).toBeGreaterThan(0);
+      expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    });
+
+    it('only the dispatcher may dial, and only through the SIP media application', () => {
+      const chime = allStatements().filter(([, s]) => asList(s.Action).some((a) => a.startsWith('chime:')));
+      expect(chime).toHaveLength(1);
+      const [roleId, statement] = chime[0] as [string, Statement];
+      expect(roleId).toBe(roleOfFunction(ids.dispatcher));
+      expect(statement.Action).toBe('chime:CreateSipMediaApplicationCall');
+      expect(statement.Resource).toEqual({
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':chime:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':sma/',
+            getAtt(ids.sma, 'SipMediaApplicationId'),
+          ],
+        ],
+      });
+    });
+
+    it('use Resource "*" only for X-Ray, and for the dispatcher\'s SMS publishing (this Region)', () => {
+      const unscoped = allStatements().filter(([, s]) => asList(s.Resource).includes('*'));
+      const sms = unscoped.filter(([, s]) => asList(s.Action).includes('sns:Publish'));
+      expect(sms.map(([roleId]) => roleId)).toEqual([roleOfFunction(ids.dispatcher)]);
+      expect(sms[0]?.[1].Action).toBe('sns:Publish');
+      expect(sms[0]?.[1].Condition).toEqual({
+        StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } },
+      });
+      for (const [roleId, s] of unscoped.filter(([, st]) => st !== sms[0]?.[1])) {
+        expect(asList(s.Action).sort(), roleId).toEqual([
+          'xray:PutTelemetryRecords',
+          'xray:PutTraceSegments',
+        ]);
+      }
+    });
+
+    it('let no other role publish to SNS at all', () => {
+      const publishers = allStatements().filter(([, s]) =>
+        asList(s.Action).some((a) => a.startsWith('sns:')),
+      );
+      expect(publishers.map(([roleId]) => roleId)).toEqual([roleOfFunction(ids.dispatcher)]);
+    });
+
+    it('give the phone-visit functions item-level access to the table and all three indexes', () => {
+      for (const fnId of [ids.planner, ids.dispatcher, ids.voice, ids.smsInbound]) {
+        const dynamodb = statementsOfRole(roleOfFunction(fnId)).filter((s) =>
+          asList(s.Action).some((a) => a.startsWith('dynamodb:')),
+        );
+        expect(dynamodb, fnId).toHaveLength(1);
+        expect(asList(dynamodb[0]?.Resource), fnId).toEqual([
+          imported.tableArn,
+          ...['gsi1', 'gsi2', 'gsi3'].map((index) => ({
+            'Fn::Join': ['', [imported.tableArn, `/index/${index}`]],
+          })),
+        ]);
+      }
+    });
+
+    it('let exactly the four phone-visit functions queue dispatch jobs', () => {
+      const senders = allStatements().filter(
+        ([, s]) =>
+          asList(s.Action).includes('sqs:SendMessage') &&
+          JSON.stringify(s.Resource) === JSON.stringify(getAtt(ids.dispatchQueue)),
+      );
+      expect(senders.map(([roleId, s]) => `${roleId} ${JSON.stringify(s.Action)}`).sort()).toEqual(
+        [ids.planner, ids.dispatcher, ids.voice, ids.smsInbound]
+          .map((fnId) => `${roleOfFunction(fnId)} "sqs:SendMessage"`)
+          .sort(),
+      );
+    });
+
+    it('let only the dispatcher consume the dispatch queue', () => {
+      const consumers = allStatements().filter(([, s]) =>
+        asList(s.Action).some((a) => a === 'sqs:ReceiveMessage' || a === 'sqs:DeleteMessage'),
+      );
+      expect(consumers.map(([roleId, s]) => [roleId, s.Resource])).toEqual([
+        [roleOfFunction(ids.dispatcher), getAtt(ids.dispatchQueue)],
+      ]);
     });
   });
 });

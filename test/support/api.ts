@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { makeApi } from '../../functions/api/app.js';
+import { makeApi } from '../../functions/api/all.js';
 import type { ApiDeps } from '../../functions/api/routes.js';
 import { toEvent } from '../../local/server.js';
 

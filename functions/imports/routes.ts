@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '../../shared/errors.js';
 import { importRegister } from '../../shared/import/import.js';
 import { IMPORT_MODES } from '../../shared/import/types.js';
 import { getImportJob } from '../../shared/store/imports.js';
 import { parseOrThrow } from '../../shared/validation.js';
-import { bodyBytes, type HttpEvent, type HttpResult, json } from './http.js';
-import { type ApiDeps, actorOf, pathId } from './routes.js';
+import { bodyBytes, type HttpEvent, type HttpResult, json } from '../api/http.js';
+import { type ApiDeps, actorOf, pathId } from '../api/routes.js';
 
 const importQuery = z.strictObject({
   mode: z.enum(IMPORT_MODES).default('register'),

@@ -1,0 +1,225 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../local/dynamo.js';
+import { dateInPolicyZone } from '../../shared/time.js';
+
+/**
+ * The phone-visit demo as a person uses it: `npm start` (its script, free ports, a temporary data
+ * folder, the clock set inside the morning calling window), /phone in a real headless Chromium at a
+ * phone's size, a check-in call answered by hand, 2 pressed, and the escalation text arriving on the
+ * paired visit contact's phone.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = 'test-results';
+const CLOCK_START = `${dateInPolicyZone(new Date())}T09:05:00+08:00`;
+
+let child: ChildProcess;
+let output = '';
+let base: string;
+let dynamoPort: number;
+let context: BrowserContext;
+let page: Page;
+const dataDir = mkdtempSync(join(tmpdir(), 'anxin-e2e-phone-'));
+const profileDir = mkdtempSync(join(tmpdir(), 'anxin-e2e-chromium-'));
+
+interface PhoneState {
+  clock: string;
+  phones: {
+    number: string;
+    kind: 'elder' | 'contact';
+    id: string;
+    name: string;
+    channel?: 'voice' | 'sms';
+    contactNumber?: string;
+  }[];
+}
+
+function startStack(): Promise<void> {
+  child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    env: {
+      ...process.env,
+      PORT: base.split(':').at(-1),
+      ANXIN_DATA_DIR: dataDir,
+      ANXIN_DYNAMO_PORT: String(dynamoPort),
+      ANXIN_CLOCK_START: CLOCK_START,
+      ANXIN_LOG_LEVEL: 'DEBUG',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const collect = (d: Buffer) => {
+    output += d.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes('is running')) {
+        clearInterval(timer);
+        resolve();
+      }
+      if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`npm start exited: ${output}`));
+      }
+    }, 100);
+  });
+}
+
+function stopStack(): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+}
+
+async function dynamoAnswers(): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${dynamoPort}/`, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const post = (path: string, body: unknown) =>
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+beforeAll(async () => {
+  base = `http://127.0.0.1:${await freePort()}`;
+  dynamoPort = await freePort();
+  await startStack();
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (child && child.exitCode === null) await stopStack();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(profileDir, { recursive: true, force: true });
+});
+
+describe('/phone', () => {
+  it('prints where the phones are and the local clock', () => {
+    expect(output).toContain(`http://localhost:${base.split(':').at(-1)}/phone`);
+    expect(output).toMatch(/Clock {12}\d{4}-\d{2}-\d{2} 09:0\d Asia\/Shanghai/);
+  });
+
+  it("rings a demo elder's phone, takes 2 on the keypad, and texts the case code to the contact", async () => {
+    const state = (await (await fetch(`${base}/phone/api/state`)).json()) as PhoneState;
+    const elder = state.phones.find((p) => p.kind === 'elder' && p.channel === 'voice');
+    const contact = state.phones.find((p) => p.number === elder?.contactNumber);
+    if (!elder || !contact) throw new Error('no manual voice elder with a contact on /phone');
+
+    await page.goto(`${base}/phone`);
+    await expect.poll(() => page.title()).toContain('安心');
+    const elderCard = page.locator(`section[data-id="${elder.id}"]`);
+    const contactCard = page.locator(`section[data-number="${contact.number}"]`);
+    await elderCard.getByRole('heading', { name: elder.name }).waitFor();
+    await expect.poll(() => page.locator('#clock').textContent()).toMatch(/ 09:0\d$/);
+
+    await elderCard.getByRole('button', { name: /立即回访/ }).click();
+    const answer = elderCard.getByRole('button', { name: /接听/ });
+    await answer.waitFor({ timeout: 20_000 });
+    // screen readers hear the call through the live region
+    await expect.poll(() => page.locator('#announce-call').textContent()).toContain(elder.name);
+    await page.screenshot({ path: `${SHOTS}/phone-ringing.png` });
+
+    // the ringing bar at the bottom takes a person to the call; Enter answers it
+    await page.getByRole('region', { name: /来电/ }).getByRole('button', { name: elder.name }).click();
+    await expect
+      .poll(() => answer.evaluate((b) => (b as { matches(selector: string): boolean }).matches(':focus')))
+      .toBe(true);
+    await page.keyboard.press('Enter');
+    const prompt = elderCard.locator('.prompt').first();
+    await prompt.waitFor();
+    expect(await prompt.textContent()).toMatch(new RegExp(`^${elder.name}.*平安回访`));
+
+    // the keypad works from the keyboard
+    await elderCard.getByRole('button', { name: /^2 求助/ }).focus();
+    await page.keyboard.press('Enter');
+    await elderCard.locator('.prompt', { hasText: '通知联系人' }).waitFor();
+    await expect.poll(() => elderCard.locator('strong').first().textContent()).toBe('2');
+
+    const cases = (await (await fetch(`${base}/api/cases?county=440703&status=open`)).json()) as {
+      items: { elderId: string; code: string; id: string }[];
+    };
+    const opened = cases.items.find((c) => c.elderId === elder.id);
+    expect(opened?.code).toMatch(/^\d{4}$/);
+    const alert = contactCard.locator('.texts li', { hasText: `回复${opened?.code}` });
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.textContent()).toContain(elder.name);
+
+    await elderCard.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/phone-elder.png` });
+    await contactCard.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/phone-contact.png` });
+
+    // the contact texts the code back from the page: the case is acknowledged
+    await contactCard.getByLabel(/回复短信/).fill(opened?.code ?? '');
+    await contactCard.getByRole('button', { name: /发送/ }).click();
+    await contactCard.locator('.texts li', { hasText: `已确认由您跟进个案${opened?.code}` }).waitFor();
+    const acknowledged = (await (await fetch(`${base}/api/cases/${opened?.id}`)).json()) as {
+      status: string;
+    };
+    expect(acknowledged.status).toBe('acknowledged');
+    await page.screenshot({ path: `${SHOTS}/phone-demo.png`, fullPage: true });
+
+    // nothing logged names the elder or carries a number
+    for (const secret of [elder.name, elder.number.slice(3), contact.number.slice(3), contact.name])
+      expect(output).not.toContain(secret);
+    expect(output).toContain('"route":"/phone/api/state"');
+  });
+
+  it('answers bad requests with 400 in Chinese and English, and runs the planner on demand', async () => {
+    for (const [path, body] of [
+      ['/phone/api/press', { providerId: 'sim-call-1', digit: '12' }],
+      ['/phone/api/answer', {}],
+      ['/phone/api/text', { from: '+8613800130000', body: '' }],
+      ['/phone/api/call-now', { elderId: 'x', extra: 1 }],
+      ['/phone/api/hangup', 'not json'],
+    ] as const) {
+      const reply = await post(path, body);
+      expect(reply.status, path).toBe(400);
+      const { errors } = (await reply.json()) as { errors: { message: string }[] };
+      expect(errors[0]?.message, path).toMatch(/[\u4e00-\u9fff].* \/ [A-Za-z]/);
+    }
+    expect((await post('/phone/api/answer', { providerId: 'sim-call-999999' })).status).toBe(404);
+    const plan = await post('/phone/api/plan-now', {});
+    expect(plan.status).toBe(200);
+    expect(await plan.json()).toMatchObject({ due: expect.any(Number), started: expect.any(Number) });
+  });
+
+  it('stops with Ctrl-C and leaves no DynamoDB Local behind', async () => {
+    expect(await stopStack()).toBe(0);
+    expect(await dynamoAnswers()).toBe(false);
+  });
+});
