@@ -10,7 +10,8 @@ import { handleInboundText, inboundTextSchema } from '../../shared/phone/inbound
 export function makeInboundHandler(deps: PhoneDeps) {
   return async (event: SNSEvent): Promise<{ results: string[] }> => {
     const results: string[] = [];
-    for (const record of event?.Records ?? []) {
+    const records = Array.isArray(event?.Records) ? event.Records : [];
+    for (const record of records) {
       let body: unknown;
       try {
         body = JSON.parse(record?.Sns?.Message ?? '');

@@ -56,12 +56,12 @@ export function phoneRuntime(options: {
   checkInQueue.attach(dispatcher);
   urgentQueue.attach(dispatcher);
   network.attach({ sma: (event) => handleSmaEvent(deps, event), inbound: makeInboundHandler(deps) });
-  /** runs the planner now and again every PLANNER_EVERY_MS until stopped */
-  let running = true;
-  const tick = async () => {
-    if (!running) return;
+  /** runs the planner now and again every PLANNER_EVERY_MS until stopped; starting again starts a new chain */
+  let generation = 0;
+  const tick = (mine: number) => async () => {
+    if (mine !== generation) return;
     // the next run is booked first: one failed run must not stop the planner
-    timeline.at(new Date(timeline.now().getTime() + PLANNER_EVERY_MS), tick);
+    timeline.at(new Date(timeline.now().getTime() + PLANNER_EVERY_MS), tick(mine));
     await runPlanner(deps);
   };
   return {
@@ -80,9 +80,12 @@ export function phoneRuntime(options: {
       },
       pending: () => checkInQueue.pending() + urgentQueue.pending(),
     },
-    startPlanner: () => timeline.at(timeline.now(), tick),
+    startPlanner: () => {
+      generation++;
+      timeline.at(timeline.now(), tick(generation));
+    },
     stop: () => {
-      running = false;
+      generation++;
     },
   };
 }

@@ -130,6 +130,18 @@ export function onDue(
     return escalate(checkIn, now);
   }
   if (last.status === 'planned' || last.status === 'queued') {
+    const open = nextWindowStart(now, windows);
+    if (open.getTime() !== now.getTime()) {
+      // late (planner lag, a provider outage): never dial outside a window; wait for the next one
+      last.status = 'planned';
+      if (checkIn.escalateAt && iso(open) >= checkIn.escalateAt) {
+        checkIn.next = { kind: 'escalate', at: later(checkIn.escalateAt, iso(now)) };
+      } else {
+        last.plannedAt = iso(open);
+        checkIn.next = { kind: 'attempt', at: last.plannedAt };
+      }
+      return { checkIn, effects: [] };
+    }
     // a queued job whose lease ran out is sent again; the dispatcher's claim makes that harmless
     last.status = 'queued';
     checkIn.next = { kind: 'lease', at: iso(new Date(now.getTime() + LEASE_MS)) };
@@ -162,11 +174,7 @@ export function onPlaced(
   attempt.status = 'placed';
   attempt.placedAt = iso(now);
   attempt.providerId = providerId;
-  if (!checkIn.escalateAt) {
-    const byDelay = new Date(now.getTime() + policy.retry.escalateAfterMinutes * 60_000);
-    const close = closeOfDay(now, windows);
-    checkIn.escalateAt = iso(close.getTime() > now.getTime() && close < byDelay ? close : byDelay);
-  }
+  checkIn.escalateAt ??= escalationTime(now, policy, windows);
   if (checkIn.status === 'open') {
     checkIn.next =
       attempt.channel === 'voice'
@@ -227,6 +235,13 @@ export function onOutcome(
   return planNext(checkIn, now, policy, windows);
 }
 
+/** 4 h after the first attempt, or the close of that day's last window, whichever comes first. */
+function escalationTime(first: Date, policy: PhoneVisitPolicy, windows: readonly CallWindow[]): string {
+  const byDelay = new Date(first.getTime() + policy.retry.escalateAfterMinutes * 60_000);
+  const close = closeOfDay(first, windows);
+  return iso(close.getTime() > first.getTime() && close < byDelay ? close : byDelay);
+}
+
 /** After a failed attempt: retry the call, then one text, then escalate, all inside the windows. */
 function planNext(
   checkIn: CheckIn,
@@ -234,7 +249,9 @@ function planNext(
   policy: PhoneVisitPolicy,
   windows: readonly CallWindow[],
 ): Transition {
-  const escalateAt = checkIn.escalateAt ?? iso(now);
+  // a first attempt that failed without being placed (refused number, state unknown) starts the clock
+  checkIn.escalateAt ??= escalationTime(now, policy, windows);
+  const escalateAt = checkIn.escalateAt;
   if (iso(now) >= escalateAt) return escalate(checkIn, now);
   const calls = checkIn.attempts.filter((x) => x.channel === 'voice').length;
   const texted = checkIn.attempts.some((x) => x.channel === 'sms');

@@ -26,7 +26,7 @@ import {
   setPlannerCursor,
   startCheckIn,
 } from '../store/phone.js';
-import { putVisit } from '../store/visits.js';
+import { putVisit, visitItem } from '../store/visits.js';
 import { dateInPolicyZone, isoInPolicyZone } from '../time.js';
 import type { VisitRecord } from '../visits/record.js';
 import {
@@ -123,6 +123,7 @@ export async function runPlanner(deps: PhoneDeps): Promise<PlannerResult> {
   const nowBucket = bucketOf(now);
   const cursor = (await getPlannerCursor(deps.db)) ?? bucketOf(new Date(now.getTime() - 24 * 3_600_000));
   const result: PlannerResult = { due: 0, started: 0, jobs: 0, capacity: 0 };
+  let oldestFailed: string | undefined;
   for (
     let t = new Date(`${cursor}:00:00.000Z`);
     bucketOf(t) <= nowBucket;
@@ -139,12 +140,14 @@ export async function runPlanner(deps: PhoneDeps): Promise<PlannerResult> {
           else result.jobs += await caseDue(deps, item.id, now);
         } catch (error) {
           // one bad item must not stop the rest; it stays due and is tried again next run
+          oldestFailed ??= bucketOf(t);
           deps.log('planner item failed', { kind: item.kind, id: item.id, errorName: (error as Error).name });
         }
       }
     }
   }
-  await setPlannerCursor(deps.db, nowBucket);
+  // the cursor stays at a bucket that still holds a failed item, so the next run sees it again
+  await setPlannerCursor(deps.db, oldestFailed ?? nowBucket);
   deps.log('planner run', { ...result });
   return result;
 }
@@ -222,8 +225,12 @@ async function commitCheckIn(
 ): Promise<Effect[]> {
   if (t.checkIn === before) return [];
   const closes = before.status === 'open' && t.checkIn.status !== 'open';
-  const openCaseEffect = t.effects.find((e) => e.type === 'openCase');
+  // an elder who refused (or left) since the check-in opened is not escalated for not answering
+  const openCaseEffect = t.effects.find(
+    (e) => e.type === 'openCase' && (e.reason === 'needsHelp' || receivesCheckIns(elder)),
+  );
   let saved: CheckIn;
+  let visitsWritten = false;
   if (openCaseEffect && openCaseEffect.type === 'openCase' && !before.caseId) {
     const linked = await openCaseFor(deps, elder, openCaseEffect.reason, now, {
       checkIn: t.checkIn,
@@ -232,12 +239,18 @@ async function commitCheckIn(
     });
     saved = linked ?? t.checkIn;
   } else {
+    // the visit is written with the state change that records it: a retried event finds both or neither
+    visitsWritten = true;
+    const visits = t.effects.flatMap((e) =>
+      e.type === 'recordVisit' ? [automatedVisit(deps, t.checkIn, e.at, e.channel, elder)] : [],
+    );
     saved = await saveCheckIn(
       deps.db,
       t.checkIn,
       before.version,
       now,
       closes ? { nextCheckInAt: nextCheckInAt(deps, elder, before.openedAt) } : undefined,
+      visits.map(visitItem),
     );
     if (
       openCaseEffect &&
@@ -251,7 +264,7 @@ async function commitCheckIn(
   for (const effect of t.effects) {
     if (effect.type === 'dispatch')
       await deps.queue.send([{ kind: 'checkInAttempt', checkInId: saved.id, n: effect.n }]);
-    else if (effect.type === 'recordVisit')
+    else if (effect.type === 'recordVisit' && !visitsWritten)
       await recordAutomatedVisit(deps, saved, effect.at, effect.channel, elder);
     else if (effect.type === 'lateWell' && saved.caseId) await lateWell(deps, saved.caseId, elder, now);
     else if (effect.type === 'attemptStateUnknown')
@@ -268,6 +281,20 @@ async function recordAutomatedVisit(
   channel: 'voice' | 'sms',
   elder: Elder,
 ): Promise<void> {
+  try {
+    await putVisit(deps.db, automatedVisit(deps, checkIn, at, channel, elder));
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}
+
+function automatedVisit(
+  deps: PhoneDeps,
+  checkIn: CheckIn | undefined,
+  at: string,
+  channel: 'voice' | 'sms',
+  elder: Elder,
+): VisitRecord {
   const when = new Date(at);
   const id = checkIn ? `${checkIn.id}-${checkIn.attempts.length}` : randomUUID();
   const visit: VisitRecord = {
@@ -283,11 +310,7 @@ async function recordAutomatedVisit(
     recordedBy: 'system:phone-visit',
     recordedAt: isoInPolicyZone(deps.now()),
   };
-  try {
-    await putVisit(deps.db, visit);
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  }
+  return visit;
 }
 
 /** Everyone the ladder may reach for an elder. */
@@ -442,6 +465,27 @@ export async function recordOutcome(
   });
 }
 
+/**
+ * A help reply on a check-in. When that leaves no open case (the check-in's case was closed by staff
+ * or by a late well reply), a new case is opened and linked: a call for help is never dropped.
+ */
+export async function recordHelpReply(deps: PhoneDeps, checkInId: string, n: number): Promise<void> {
+  await recordOutcome(deps, checkInId, n, 'help');
+  await withRetry(async () => {
+    const checkIn = await getCheckIn(deps.db, checkInId);
+    if (!checkIn || checkIn.status === 'open') return;
+    const current = checkIn.caseId ? await getCase(deps.db, checkIn.caseId) : undefined;
+    if (current && current.status !== 'closed') return;
+    const elder = await getElder(deps.db, checkIn.elderId);
+    if (!elder) return;
+    await openCaseFor(deps, elder, 'needsHelp', deps.now(), {
+      checkIn,
+      previousVersion: checkIn.version,
+      closes: false,
+    });
+  });
+}
+
 /** A relative pressed 1 on an escalation call, or texted the case code: the ladder stops. */
 export async function acknowledgeCase(deps: PhoneDeps, caseId: string, from: string): Promise<boolean> {
   return withRetry(async () => {
@@ -586,6 +630,9 @@ async function dispatchAttempt(
     await recordOutcome(deps, checkInId, n, 'failed');
     return 'skipped';
   }
+  // a job delivered late (retries, an outage) waits: the check-in's lease plans it in the next window
+  const now = deps.now();
+  if (nextWindowStart(now, windowsOf(deps, elder)).getTime() !== now.getTime()) return 'deferred';
   const token = callToken({ purpose: 'checkIn', ref: checkInId, n });
   if (attempt.channel === 'voice') {
     // a place among the calls in progress first, then the next per-second slot

@@ -13,6 +13,7 @@ import {
   keepMessage,
   listCheckIns,
   ownersOfPhone,
+  releaseOnce,
 } from '../store/phone.js';
 import { dateInPolicyZone, isoInPolicyZone } from '../time.js';
 import { replyTarget } from './checkin.js';
@@ -21,6 +22,7 @@ import {
   caseForCode,
   helpWithoutCheckIn,
   type PhoneDeps,
+  recordHelpReply,
   recordOutcome,
   switchToCalls,
   wellWithoutCheckIn,
@@ -69,8 +71,24 @@ export async function handleInboundText(deps: PhoneDeps, message: InboundText): 
     await bumpStat(deps.db, 'inboundUnknown', dateInPolicyZone(now));
     return 'unknownNumber';
   }
-  if (!(await claimOnce(deps.db, phoneKeys.inbound(message.inboundMessageId), now))) return 'duplicate';
+  const claim = phoneKeys.inbound(message.inboundMessageId);
+  if (!(await claimOnce(deps.db, claim, now))) return 'duplicate';
+  try {
+    return await handleClaimed(deps, message, from, owners, now);
+  } catch (error) {
+    // the retried delivery must find the work undone, not a claim saying it was done
+    await releaseOnce(deps.db, claim);
+    throw error;
+  }
+}
 
+async function handleClaimed(
+  deps: PhoneDeps,
+  message: InboundText,
+  from: string,
+  owners: Awaited<ReturnType<typeof ownersOfPhone>>,
+  now: Date,
+): Promise<InboundResult> {
   const body = normaliseReply(message.messageBody);
   const code = /(?:^|\D)(\d{4})(?:\D|$)/.exec(body)?.[1];
   if (code) {
@@ -95,7 +113,8 @@ export async function handleInboundText(deps: PhoneDeps, message: InboundText): 
       const checkInId = await replyCheckIn(deps, elder, now);
       if (checkInId) {
         const checkIn = await getCheckIn(deps.db, checkInId);
-        if (checkIn) await recordOutcome(deps, checkInId, replyTarget(checkIn), meaning);
+        if (checkIn && meaning === 'help') await recordHelpReply(deps, checkInId, replyTarget(checkIn));
+        else if (checkIn) await recordOutcome(deps, checkInId, replyTarget(checkIn), meaning);
       } else if (meaning === 'help') await helpWithoutCheckIn(deps, elder);
       else await wellWithoutCheckIn(deps, elder);
       result = meaning;

@@ -115,11 +115,24 @@ export function hangupOutcome(code: string, answered: boolean): Outcome {
 
 async function contextOf(deps: PhoneDeps, event: SmaEvent): Promise<CallContext | undefined> {
   const attrs = event.CallDetails.TransactionAttributes ?? event.ActionData?.Parameters?.Arguments;
-  if (attrs?.purpose && attrs.ref && attrs.n) {
-    const purpose = attrs.purpose === 'notify' ? 'notify' : 'checkIn';
-    return { purpose, ref: attrs.ref, n: Number(attrs.n) };
+  const n = Number(attrs?.n);
+  if (
+    (attrs?.purpose === 'checkIn' || attrs?.purpose === 'notify') &&
+    /^[A-Za-z0-9-]{1,64}$/.test(attrs.ref ?? '') &&
+    Number.isInteger(n) &&
+    n >= 0 &&
+    n <= 200
+  ) {
+    return { purpose: attrs.purpose, ref: attrs.ref as string, n };
   }
   return getCall(deps.db, event.CallDetails.TransactionId);
+}
+
+/** The check-in or case a call's context names exists. */
+async function isOurs(deps: PhoneDeps, context: CallContext): Promise<boolean> {
+  return context.purpose === 'checkIn'
+    ? Boolean(await getCheckIn(deps.db, context.ref))
+    : Boolean(await getCase(deps.db, context.ref));
 }
 
 /** Keeps every call event (type, sequence, SIP code, time) under the call, once per sequence number. */
@@ -173,8 +186,10 @@ export async function handleSmaEvent(deps: PhoneDeps, raw: unknown): Promise<Sma
       ],
     };
   }
-  const context = await contextOf(deps, event);
-  await recordEvent(deps, event, context);
+  const found = await contextOf(deps, event);
+  // only events of calls we placed are kept: garbage and strangers' events leave nothing behind
+  const context = found && (await isOurs(deps, found)) ? found : undefined;
+  if (context) await recordEvent(deps, event, context);
   if (!context) {
     deps.log('SIP event for an unknown call', { type });
     return { SchemaVersion: '1.0', Actions: type === 'CALL_ANSWERED' ? [hangup()] : [] };

@@ -80,7 +80,8 @@ export function nextWindowStart(after: Date, windows: readonly CallWindow[]): Da
 
 /** The close of the last window of the local day of `at` (the latest an attempt may be placed that day). */
 export function closeOfDay(at: Date, windows: readonly CallWindow[]): Date {
-  const eff = effectiveWindows(windows.length > 0 ? windows : DEFAULT_WINDOWS);
-  const last = eff.at(-1) ?? { end: QUIET_FROM };
-  return localInstant(dateInPolicyZone(at), last.end);
+  // the same windows nextWindowStart uses; the latest end, not the end of the latest start
+  const own = effectiveWindows(windows.length > 0 ? windows : DEFAULT_WINDOWS);
+  const eff = own.length > 0 ? own : effectiveWindows(DEFAULT_WINDOWS);
+  return localInstant(dateInPolicyZone(at), Math.max(...eff.map((w) => w.end)));
 }

@@ -158,10 +158,13 @@ export async function saveCheckIn(
   previousVersion: number,
   now: Date,
   closing?: { nextCheckInAt: string },
+  /** items written with it, all or nothing (the visit a well reply records) */
+  alsoPut: Item[] = [],
 ): Promise<CheckIn> {
   const saved = { ...checkIn, version: previousVersion + 1 };
   const items: TransactItem[] = [versioned(db, checkInItem(saved, now), previousVersion)];
   if (closing) items.push(freeSchedule(db, checkIn, closing.nextCheckInAt, now));
+  for (const Item of alsoPut) items.push({ Put: { TableName: db.tableName, Item } });
   await transact(db, items);
   return saved;
 }

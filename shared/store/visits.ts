@@ -4,17 +4,22 @@ import type { VisitRecord } from '../visits/record.js';
 import type { Db } from './client.js';
 import { elderKeys, visitKeys } from './keys.js';
 
+/** The stored item of a visit record: under its elder, and in the county's month (gsi1). */
+export function visitItem(visit: VisitRecord): Record<string, unknown> {
+  return {
+    ...visitKeys.record(visit.elderId, visit.localTime, visit.id),
+    ...visitKeys.byCountyMonth(visit.county, visit.visitedOn.slice(0, 7), visit.elderId, visit.localTime),
+    type: 'visit',
+    ...visit,
+  };
+}
+
 /** Stores one visit record under its elder, and in the county's month (gsi1) for the monthly figures. */
 export async function putVisit(db: Db, visit: VisitRecord): Promise<void> {
   await db.doc.send(
     new PutCommand({
       TableName: db.tableName,
-      Item: {
-        ...visitKeys.record(visit.elderId, visit.localTime, visit.id),
-        ...visitKeys.byCountyMonth(visit.county, visit.visitedOn.slice(0, 7), visit.elderId, visit.localTime),
-        type: 'visit',
-        ...visit,
-      },
+      Item: visitItem(visit),
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
