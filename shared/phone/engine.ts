@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { PolicyConfig } from '../config.js';
 import type { Contact } from '../contacts/contact.js';
 import type { Elder } from '../register/elder.js';
+import { dialable } from '../registration/phone.js';
 import type { Db } from '../store/client.js';
 import { getContact } from '../store/contacts.js';
 import { getElder, receivesCheckIns } from '../store/elders.js';
@@ -732,7 +733,7 @@ async function dispatchCaseStep(
       const text = caseText({
         name: elder.name,
         village: elder.region.village,
-        phone: elder.phone,
+        phone: dialable(elder.phone),
         reason: claimed.reason,
         code: claimed.code,
       });

@@ -19,3 +19,17 @@ export function toE164(input: string): string | undefined {
 export function maskPhone(e164: string): string {
   return `***${e164.slice(-4)}`;
 }
+
+/**
+ * The number as someone in mainland China dials it, for texts to contacts: 13800138000, 0750-3123456.
+ * @example dialable('+867503123456') // '0750-3123456'
+ */
+export function dialable(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed || parsed.country !== 'CN') return e164;
+  const national = parsed.formatNational().replace(/\s+/g, '');
+  // landlines: area code, then a dash, the way they are written on forms
+  return /^0\d{2,3}\d{7,8}$/.test(national) && parsed.getType() === 'FIXED_LINE'
+    ? national.replace(/^(0(?:10|2\d|[3-9]\d{2}))(\d+)$/, '$1-$2')
+    : national;
+}

@@ -598,3 +598,12 @@ describe('registration schema: properties', () => {
     );
   });
 });
+
+describe('dialable', () => {
+  it('writes numbers the way a contact dials them in mainland China', async () => {
+    const { dialable } = await import('../../shared/registration/phone.js');
+    expect(dialable('+8613800138000')).toBe('13800138000');
+    expect(dialable('+867503123456')).toBe('0750-3123456');
+    expect(dialable('+862012345678')).toBe('020-12345678');
+  });
+});
