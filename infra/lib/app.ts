@@ -59,7 +59,8 @@ export function buildApp(options: BuildAppOptions = {}): AnxinApp {
   const opsEmail = options.opsEmail ?? context.string('opsEmail');
 
   const stateless = new StatelessStack(app, STACK_IDS.stateless, {
-    description: 'Anxin: admin API, daily reclassification job, phone visits (calls, texts, escalation)',
+    description:
+      'Anxin: admin API, spreadsheet imports, daily reclassification job, phone visits (calls, texts, escalation)',
     tags,
     table: stateful.table,
     key: stateful.key,

@@ -24,7 +24,7 @@ export const PLANNER_SCHEDULE = {
   timezone: 'Asia/Shanghai',
 } as const;
 
-/** The dispatcher's function timeout; the dispatch queue's visibility timeout is 6 times this. */
+/** The dispatcher's function timeout; the visibility timeout of the queues it consumes is 6 times this. */
 export const DISPATCHER_TIMEOUT_SECONDS = 60;
 
 /** Provider quotas the dispatcher paces to: the Chime SDK PSTN and SMS defaults (raise them on request). */
@@ -94,8 +94,12 @@ export class PhoneVisits extends Construct {
   public readonly plannerFunction: NodejsFunction;
   public readonly plannerSchedule: CfnSchedule;
   public readonly plannerDeadLetterQueue: Queue;
+  /** check-in attempts (calls and their texts), queued by the planner and the handlers */
   public readonly dispatchQueue: Queue;
   public readonly dispatchDeadLetterQueue: Queue;
+  /** escalation steps and one-off texts: consumed beside the dispatch queue, never waiting behind it */
+  public readonly urgentQueue: Queue;
+  public readonly urgentDeadLetterQueue: Queue;
   public readonly dispatcherFunction: NodejsFunction;
   public readonly voiceFunction: NodejsFunction;
   public readonly sipMediaApplication: CfnSipMediaApplication;
@@ -135,34 +139,48 @@ export class PhoneVisits extends Construct {
     const smsReason =
       'sns:Publish straight to a phone number (SMS without a topic) has no resource ARN, so IAM evaluates it against Resource "*" and it cannot be scoped to a resource; SNS defines no condition key for the destination number either, so the statement is only pinned to this Region with aws:RequestedRegion.';
 
-    // (1) the dispatch queue and its dead-letter queue
-    this.dispatchDeadLetterQueue = new Queue(this, 'DispatchDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.dispatchQueue = new Queue(this, 'DispatchQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // at least 6 times the function timeout (the AWS guidance for SQS event sources: the poller may hold a
-      // batch across throttled invocation retries), so a batch being worked on never reappears to a second run
-      visibilityTimeout: Duration.seconds(6 * DISPATCHER_TIMEOUT_SECONDS),
-      deadLetterQueue: { queue: this.dispatchDeadLetterQueue, maxReceiveCount: 5 },
-    });
+    // (1) the two queues the dispatcher consumes, each with its dead-letter queue: the dispatch queue for
+    // check-in attempts, the urgent queue for escalation steps and one-off texts, so that a needs-help text
+    // never waits behind a backlog of check-in calls
+    const dispatcherQueue = (id: string): { queue: Queue; deadLetterQueue: Queue } => {
+      const deadLetterQueue = new Queue(this, `${id}DeadLetterQueue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      const queue = new Queue(this, `${id}Queue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        // at least 6 times the function timeout (the AWS guidance for SQS event sources: the poller may hold
+        // a batch across throttled invocation retries), so a batch being worked on never reappears to a
+        // second run
+        visibilityTimeout: Duration.seconds(6 * DISPATCHER_TIMEOUT_SECONDS),
+        deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
+      });
+      return { queue, deadLetterQueue };
+    };
+    const dispatch = dispatcherQueue('Dispatch');
+    this.dispatchQueue = dispatch.queue;
+    this.dispatchDeadLetterQueue = dispatch.deadLetterQueue;
+    const urgent = dispatcherQueue('Urgent');
+    this.urgentQueue = urgent.queue;
+    this.urgentDeadLetterQueue = urgent.deadLetterQueue;
 
     // Every phone-visit function queues work for the dispatcher (SendMessageBatch is authorised by
     // sqs:SendMessage): the planner what is due, the dispatcher a job deferred while a provider is full, the
     // voice and inbound-SMS functions the next attempt, an escalation step or a text back to the sender.
+    // Each one sends check-in attempts to the dispatch queue and everything else to the urgent queue.
     const phoneEnvironment = {
       DISPATCH_QUEUE_URL: this.dispatchQueue.queueUrl,
+      URGENT_QUEUE_URL: this.urgentQueue.queueUrl,
       PROVIDER_LIMITS: JSON.stringify(limits),
     };
     const mayQueue = (role: Role): void => {
       role.addToPolicy(
         new PolicyStatement({
-          sid: 'QueueDispatchJobs',
+          sid: 'QueueDispatcherJobs',
           actions: ['sqs:SendMessage'],
-          resources: [this.dispatchQueue.queueArn],
+          resources: [this.dispatchQueue.queueArn, this.urgentQueue.queueArn],
         }),
       );
     };
@@ -263,6 +281,17 @@ export class PhoneVisits extends Construct {
         maxConcurrency: 2,
       }),
     );
+    // The urgent queue feeds the same function through a second mapping with its own concurrency, so its
+    // messages are picked up while check-in batches are still being worked on. No batching window: an
+    // escalation goes out as soon as it is queued. The providers' pace is shared (the pacer is in the table).
+    this.dispatcherFunction.addEventSource(
+      new SqsEventSource(this.urgentQueue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(0),
+        reportBatchItemFailures: true,
+        maxConcurrency: 2,
+      }),
+    );
 
     // (5) two-way SMS: End User Messaging publishes inbound texts to this topic
     this.inboundSmsTopic = new Topic(this, 'InboundSmsTopic', {
@@ -356,6 +385,13 @@ export class PhoneVisits extends Construct {
         this.dispatchDeadLetterQueue,
         opsTopic,
         'a call or text could not be dispatched after 5 receives',
+      ),
+      deadLetterAlarm(
+        this,
+        'UrgentDeadLetterAlarm',
+        this.urgentDeadLetterQueue,
+        opsTopic,
+        'an escalation step or text could not be dispatched after 5 receives',
       ),
       deadLetterAlarm(
         this,

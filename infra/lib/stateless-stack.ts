@@ -50,8 +50,11 @@ export interface StatelessStackProps extends StackProps {
   readonly opsEmail?: string;
 }
 
-/** The indexes the admin API and the reclassification job query (unchanged since they were written). */
+/** The indexes the admin API, the imports and the reclassification job query (unchanged since they were written). */
 const REGISTER_INDEXES = [registerTable.byCounty, registerTable.byAgeLine];
+
+/** What an admin API function needs: 29 s (the HTTP API's integration limit), the register indexes. */
+const HTTP_FUNCTION = { timeout: Duration.seconds(29), indexes: REGISTER_INDEXES } as const;
 
 /**
  * Everything that can be destroyed and recreated at will: the Lambda functions, the HTTP API, the daily
@@ -59,6 +62,7 @@ const REGISTER_INDEXES = [registerTable.byCounty, registerTable.byAgeLine];
  */
 export class StatelessStack extends Stack {
   public readonly apiFunction: NodejsFunction;
+  public readonly importsFunction: NodejsFunction;
   public readonly reclassifyFunction: NodejsFunction;
   public readonly api: HttpApi;
   public readonly apiStage: HttpStage;
@@ -77,15 +81,25 @@ export class StatelessStack extends Stack {
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     const { table, key } = props;
 
-    // (1) the admin API function
+    // (1) the admin API function, and the spreadsheet imports in a function of their own (the XLSX parser
+    // would push the admin bundle over its 1 MB budget, and a large sheet needs more memory)
     this.apiFunction = serviceFunction(this, 'ApiFunction', {
+      ...HTTP_FUNCTION,
       entry: source('functions/api/handler.ts'),
       description: 'Anxin admin API (HTTP API Lambda proxy)',
       serviceName: 'anxin-api',
-      timeout: Duration.seconds(29),
       table,
       key,
-      indexes: REGISTER_INDEXES,
+    }).fn;
+    this.importsFunction = serviceFunction(this, 'ImportsFunction', {
+      ...HTTP_FUNCTION,
+      entry: source('functions/imports/handler.ts'),
+      description: 'Anxin spreadsheet imports: POST /api/imports and GET /api/imports/{id} (HTTP API)',
+      serviceName: 'anxin-imports',
+      // parsing an XLSX sheet in memory: more memory is also more CPU, and the 29 s limit is fixed
+      memorySize: 1536,
+      table,
+      key,
     }).fn;
 
     // (2) the HTTP API: every route IAM-authorized (SigV4) until the Cognito JWT authorizer replaces it
@@ -138,6 +152,23 @@ export class StatelessStack extends Stack {
       path: '/healthz',
       methods: [HttpMethod.GET],
       integration,
+      authorizer: iamAuthorizer,
+    });
+    // The imports go to their own function. HTTP API picks the most specific matching route, so these two win
+    // over ANY /api/{proxy+}; the admin function no longer serves them.
+    const importsIntegration = new HttpLambdaIntegration('ImportsIntegration', this.importsFunction, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+    });
+    this.api.addRoutes({
+      path: '/api/imports',
+      methods: [HttpMethod.POST],
+      integration: importsIntegration,
+      authorizer: iamAuthorizer,
+    });
+    this.api.addRoutes({
+      path: '/api/imports/{id}',
+      methods: [HttpMethod.GET],
+      integration: importsIntegration,
       authorizer: iamAuthorizer,
     });
 

@@ -63,6 +63,8 @@ describe('cdk-nag AwsSolutions', () => {
     expect([...new Set(acknowledgements.map((a) => `${a.constructPath} ${a.id}`))].sort()).toEqual([
       'AnxinStateless/ApiFunction AwsSolutions-L1',
       'AnxinStateless/ApiFunctionRole AwsSolutions-IAM5[Resource::*]',
+      'AnxinStateless/ImportsFunction AwsSolutions-L1',
+      'AnxinStateless/ImportsFunctionRole AwsSolutions-IAM5[Resource::*]',
       'AnxinStateless/PhoneVisits/DispatcherFunction AwsSolutions-L1',
       'AnxinStateless/PhoneVisits/DispatcherFunctionRole AwsSolutions-IAM5[Resource::*]',
       'AnxinStateless/PhoneVisits/InboundSmsDeadLetterQueue AwsSolutions-SQS3',

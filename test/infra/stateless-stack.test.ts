@@ -88,7 +88,7 @@ function roleOfFunction(fnLogicalId: string): string {
 }
 
 describe('Lambda functions', () => {
-  it('are exactly the API, the reclassification job and the four phone-visit functions', () => {
+  it('are exactly the API, the imports, the reclassification job and the four phone-visit functions', () => {
     const { stateless } = synth;
     expect(
       ofType('AWS::Lambda::Function')
@@ -97,6 +97,7 @@ describe('Lambda functions', () => {
     ).toEqual(
       [
         stateless.apiFunction,
+        stateless.importsFunction,
         stateless.reclassifyFunction,
         stateless.phoneVisits.plannerFunction,
         stateless.phoneVisits.dispatcherFunction,
@@ -113,15 +114,25 @@ describe('Lambda functions', () => {
     const handlers = readdirSync(functionsDir).filter((name) =>
       existsSync(path.join(functionsDir, name, 'handler.ts')),
     );
-    expect(handlers.sort()).toEqual(['api', 'dispatcher', 'planner', 'reclassify', 'sms-inbound', 'voice']);
+    expect(handlers.sort()).toEqual([
+      'api',
+      'dispatcher',
+      'imports',
+      'planner',
+      'reclassify',
+      'sms-inbound',
+      'voice',
+    ]);
     expect(ofType('AWS::Lambda::Function')).toHaveLength(handlers.length);
   });
 
   it('all run nodejs22.x on arm64 with active tracing, an encrypted log group with retention and their own role', () => {
+    const importsFn = logicalId(synth.stateless.importsFunction.node.defaultChild);
     for (const [id, fn] of ofType('AWS::Lambda::Function')) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
-      expect(fn.Properties.MemorySize, id).toBe(1024);
+      // 1024 MB, except the imports: parsing a sheet in memory
+      expect(fn.Properties.MemorySize, id).toBe(id === importsFn ? 1536 : 1024);
       expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
       expect(fn.Properties.Handler, id).toBe('index.handler');
       expect(variables(id).TABLE_NAME, id).toEqual(imported.tableName);
@@ -151,7 +162,8 @@ describe('Lambda functions', () => {
   });
 
   it('leave the AWS SDK v3 to the runtime (imported, not bundled)', () => {
-    for (const fn of [synth.stateless.apiFunction, synth.stateless.reclassifyFunction]) {
+    const { apiFunction, importsFunction, reclassifyFunction } = synth.stateless;
+    for (const fn of [apiFunction, importsFunction, reclassifyFunction]) {
       const code = readFileSync(path.join(assetDir(logicalId(fn.node.defaultChild)), 'index.mjs'), 'utf-8');
       expect(code).toMatch(/from\s*"@aws-sdk\/(client-dynamodb|lib-dynamodb)"/);
       // a bundled SDK carries its user-agent name (aws-sdk-js) in its sources
@@ -186,6 +198,27 @@ describe('Lambda functions', () => {
     });
   });
 
+  it('keeps the logical id of the API function (a new id would replace the deployed function)', () => {
+    // literal on purpose: moving or renaming the construct must turn this test red
+    expect(logicalId(synth.stateless.apiFunction.node.defaultChild)).toBe('ApiFunctionCE271BD4');
+  });
+
+  it('configures the imports function for the HTTP API, with more memory to parse XLSX', () => {
+    const id = logicalId(synth.stateless.importsFunction.node.defaultChild);
+    expect(res(id).Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Timeout: 29,
+      MemorySize: 1536,
+      Handler: 'index.handler',
+    });
+    expect(variables(id)).toEqual({
+      TABLE_NAME: imported.tableName,
+      POWERTOOLS_SERVICE_NAME: 'anxin-imports',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
   it('uses no AWS managed policies', () => {
     for (const [id, role] of ofType('AWS::IAM::Role')) {
       expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
@@ -193,10 +226,13 @@ describe('Lambda functions', () => {
   });
 });
 
-describe("the API function's permissions", () => {
+describe.each([
+  ['API', 'apiFunction'],
+  ['imports', 'importsFunction'],
+] as const)("the %s function's permissions", (_name, property) => {
   let statements: Statement[];
   beforeAll(() => {
-    statements = statementsOfRole(roleOfFunction(logicalId(synth.stateless.apiFunction.node.defaultChild)));
+    statements = statementsOfRole(roleOfFunction(logicalId(synth.stateless[property].node.defaultChild)));
   });
 
   it('contain no wildcard action (no "*", no "dynamodb:*", no "kms:*")', () => {
@@ -266,12 +302,26 @@ describe("the API function's permissions", () => {
 });
 
 describe('HTTP API', () => {
-  it('has exactly the two proxy routes', () => {
+  /** route key → logical id of the function its integration invokes */
+  const routeTargets = (): Record<string, string> =>
+    Object.fromEntries(
+      ofType('AWS::ApiGatewayV2::Route').map(([, route]) => {
+        const target = route.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+        const [prefix, integrationRef] = target['Fn::Join'][1];
+        expect(prefix).toBe('integrations/');
+        const integration = res(integrationRef.Ref);
+        expect(integration.Type).toBe('AWS::ApiGatewayV2::Integration');
+        const uri = integration.Properties.IntegrationUri as { 'Fn::GetAtt': [string, string] };
+        return [route.Properties.RouteKey as string, uri['Fn::GetAtt'][0]];
+      }),
+    );
+
+  it('has exactly the two proxy routes and the two import routes', () => {
     expect(
       ofType('AWS::ApiGatewayV2::Route')
         .map(([, r]) => r.Properties.RouteKey)
         .sort(),
-    ).toEqual(['ANY /api/{proxy+}', 'GET /healthz']);
+    ).toEqual(['ANY /api/{proxy+}', 'GET /api/imports/{id}', 'GET /healthz', 'POST /api/imports']);
   });
 
   it('authorizes every route with IAM: no open route', () => {
@@ -280,15 +330,42 @@ describe('HTTP API', () => {
     for (const [id, route] of routes) expect(route.Properties.AuthorizationType, id).toBe('AWS_IAM');
   });
 
-  it('proxies every route to the API function (payload 2.0)', () => {
+  it('proxies the import routes to the imports function and every other route to the API function', () => {
     const apiFn = logicalId(synth.stateless.apiFunction.node.defaultChild);
-    const integrations = ofType('AWS::ApiGatewayV2::Integration');
-    expect(integrations).toHaveLength(1);
-    expect(integrations[0]?.[1].Properties).toMatchObject({
-      IntegrationType: 'AWS_PROXY',
-      PayloadFormatVersion: '2.0',
-      IntegrationUri: { 'Fn::GetAtt': [apiFn, 'Arn'] },
+    const importsFn = logicalId(synth.stateless.importsFunction.node.defaultChild);
+    expect(routeTargets()).toEqual({
+      'ANY /api/{proxy+}': apiFn,
+      'GET /healthz': apiFn,
+      'POST /api/imports': importsFn,
+      'GET /api/imports/{id}': importsFn,
     });
+  });
+
+  it('has one Lambda proxy integration (payload 2.0) per function', () => {
+    const integrations = ofType('AWS::ApiGatewayV2::Integration');
+    expect(integrations).toHaveLength(2);
+    for (const [id, integration] of integrations) {
+      expect(integration.Properties, id).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+      });
+    }
+  });
+
+  it('lets API Gateway invoke the imports function only for the import routes of this API', () => {
+    const importsFn = logicalId(synth.stateless.importsFunction.node.defaultChild);
+    const apiId = logicalId(synth.stateless.api.node.defaultChild);
+    const permissions = ofType('AWS::Lambda::Permission').filter(
+      ([, p]) =>
+        JSON.stringify(p.Properties.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [importsFn, 'Arn'] }),
+    );
+    const sourcePaths = permissions.map(([id, p]) => {
+      expect(p.Properties.Principal, id).toBe('apigateway.amazonaws.com');
+      const parts = (p.Properties.SourceArn as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+      expect(parts, id).toContainEqual({ Ref: apiId });
+      return parts.at(-1);
+    });
+    expect(sourcePaths.sort()).toEqual(['/*/*/api/imports', '/*/*/api/imports/{id}']);
   });
 
   it('has a $default stage with throttling and access logs to an encrypted log group', () => {
@@ -395,6 +472,8 @@ describe('phone visits', () => {
     smsInbound: string;
     dispatchQueue: string;
     dispatchDlq: string;
+    urgentQueue: string;
+    urgentDlq: string;
     plannerDlq: string;
     inboundDlq: string;
     inboundTopic: string;
@@ -413,6 +492,8 @@ describe('phone visits', () => {
       smsInbound: id(phone.smsInboundFunction),
       dispatchQueue: id(phone.dispatchQueue),
       dispatchDlq: id(phone.dispatchDeadLetterQueue),
+      urgentQueue: id(phone.urgentQueue),
+      urgentDlq: id(phone.urgentDeadLetterQueue),
       plannerDlq: id(phone.plannerDeadLetterQueue),
       inboundDlq: id(phone.inboundSmsDeadLetterQueue),
       inboundTopic: id(phone.inboundSmsTopic),
@@ -438,10 +519,11 @@ describe('phone visits', () => {
       expect(res(ids.voice).Properties).toMatchObject({ MemorySize: 1024, Timeout: 8 });
     });
 
-    it('give every phone-visit function the dispatch queue and the provider limits', () => {
+    it('give every phone-visit function the dispatch queue, the urgent queue and the provider limits', () => {
       for (const id of [ids.planner, ids.dispatcher, ids.voice, ids.smsInbound]) {
         expect(variables(id), id).toMatchObject({
           DISPATCH_QUEUE_URL: { Ref: ids.dispatchQueue },
+          URGENT_QUEUE_URL: { Ref: ids.urgentQueue },
           PROVIDER_LIMITS: '{"callsPerSecond":1,"callsInProgress":10,"smsPartsPerSecond":10}',
         });
       }
@@ -505,11 +587,29 @@ describe('phone visits', () => {
     });
   });
 
-  describe('dispatch queue', () => {
-    it('feeds the dispatcher in batches of 10 with partial batch failures and at most 2 parallel runs', () => {
+  describe('dispatch and urgent queues', () => {
+    const mappingOf = (queueId: string): Json => {
+      const found = ofType('AWS::Lambda::EventSourceMapping').filter(
+        ([, m]) => JSON.stringify(m.Properties.EventSourceArn) === JSON.stringify(getAtt(queueId)),
+      );
+      expect(found, queueId).toHaveLength(1);
+      return (found[0] as [string, Resource])[1].Properties;
+    };
+
+    it('are the only event sources, both of the dispatcher, both with partial batch failures', () => {
       const mappings = ofType('AWS::Lambda::EventSourceMapping');
-      expect(mappings).toHaveLength(1);
-      expect(mappings[0]?.[1].Properties).toEqual({
+      expect(mappings).toHaveLength(2);
+      for (const [id, mapping] of mappings) {
+        expect(mapping.Properties.FunctionName, id).toEqual({ Ref: ids.dispatcher });
+        expect(mapping.Properties.FunctionResponseTypes, id).toEqual(['ReportBatchItemFailures']);
+      }
+      expect(mappings.map(([, m]) => m.Properties.EventSourceArn)).toEqual(
+        expect.arrayContaining([getAtt(ids.dispatchQueue), getAtt(ids.urgentQueue)]),
+      );
+    });
+
+    it('feed check-in attempts to the dispatcher in batches of 10, at most 2 parallel runs', () => {
+      expect(mappingOf(ids.dispatchQueue)).toEqual({
         EventSourceArn: getAtt(ids.dispatchQueue),
         FunctionName: { Ref: ids.dispatcher },
         BatchSize: 10,
@@ -519,18 +619,42 @@ describe('phone visits', () => {
       });
     });
 
-    it('hides a received batch for at least 6 times the dispatcher timeout', () => {
-      const visibility = res(ids.dispatchQueue).Properties.VisibilityTimeout as number;
-      const timeout = res(ids.dispatcher).Properties.Timeout as number;
-      expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
-      expect(visibility).toBe(360);
+    it('feed escalations to the dispatcher with no batching window and their own 2 parallel runs', () => {
+      expect(mappingOf(ids.urgentQueue)).toEqual({
+        EventSourceArn: getAtt(ids.urgentQueue),
+        FunctionName: { Ref: ids.dispatcher },
+        BatchSize: 10,
+        MaximumBatchingWindowInSeconds: 0,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 2 },
+      });
     });
 
-    it('moves a message to its dead-letter queue after 5 receives', () => {
+    it('hide a received batch for at least 6 times the dispatcher timeout', () => {
+      const timeout = res(ids.dispatcher).Properties.Timeout as number;
+      for (const queue of [ids.dispatchQueue, ids.urgentQueue]) {
+        const visibility = res(queue).Properties.VisibilityTimeout as number;
+        expect(visibility, queue).toBeGreaterThanOrEqual(6 * timeout);
+        expect(visibility, queue).toBe(360);
+      }
+    });
+
+    it('move a message to its own dead-letter queue after 5 receives', () => {
       expect(res(ids.dispatchQueue).Properties.RedrivePolicy).toEqual({
         deadLetterTargetArn: getAtt(ids.dispatchDlq),
         maxReceiveCount: 5,
       });
+      expect(res(ids.urgentQueue).Properties.RedrivePolicy).toEqual({
+        deadLetterTargetArn: getAtt(ids.urgentDlq),
+        maxReceiveCount: 5,
+      });
+    });
+
+    it('keep the urgent queue exactly like the dispatch queue otherwise', () => {
+      const { RedrivePolicy: _dispatch, ...dispatch } = res(ids.dispatchQueue).Properties;
+      const { RedrivePolicy: _urgent, ...urgent } = res(ids.urgentQueue).Properties;
+      expect(urgent).toEqual(dispatch);
+      expect(res(ids.urgentDlq).Properties).toEqual(res(ids.dispatchDlq).Properties);
     });
   });
 
@@ -564,16 +688,16 @@ describe('phone visits', () => {
       return [...targets].sort();
     };
 
-    it('are four dead-letter queues and the dispatch queue', () => {
+    it('are five dead-letter queues, the dispatch queue and the urgent queue', () => {
       const reclassifyDlq = logicalId(synth.stateless.reclassifyDeadLetterQueue.node.defaultChild);
       expect(deadLetterQueues()).toEqual(
-        [reclassifyDlq, ids.plannerDlq, ids.dispatchDlq, ids.inboundDlq].sort(),
+        [reclassifyDlq, ids.plannerDlq, ids.dispatchDlq, ids.urgentDlq, ids.inboundDlq].sort(),
       );
       expect(
         ofType('AWS::SQS::Queue')
           .map(([id]) => id)
           .sort(),
-      ).toEqual([...deadLetterQueues(), ids.dispatchQueue].sort());
+      ).toEqual([...deadLetterQueues(), ids.dispatchQueue, ids.urgentQueue].sort());
     });
 
     it('are all encrypted and refuse non-TLS access', () => {
@@ -610,6 +734,7 @@ describe('phone visits', () => {
         return dimension?.Value['Fn::GetAtt'][0];
       });
       expect(alarmed.sort()).toEqual(deadLetterQueues());
+      expect(alarmed).toContain(ids.urgentDlq);
     });
 
     it('notify an ops topic that is KMS-encrypted, TLS-only and open to CloudWatch alarms of this account only', () => {
@@ -797,26 +922,66 @@ describe('phone visits', () => {
       }
     });
 
-    it('let exactly the four phone-visit functions queue dispatch jobs', () => {
+    it('let exactly the four phone-visit functions queue jobs, on the dispatch and urgent queues only', () => {
+      const queues = [getAtt(ids.dispatchQueue), getAtt(ids.urgentQueue)].map((arn) => JSON.stringify(arn));
       const senders = allStatements().filter(
         ([, s]) =>
           asList(s.Action).includes('sqs:SendMessage') &&
-          JSON.stringify(s.Resource) === JSON.stringify(getAtt(ids.dispatchQueue)),
+          asList(s.Resource).some((r) => queues.includes(JSON.stringify(r))),
       );
-      expect(senders.map(([roleId, s]) => `${roleId} ${JSON.stringify(s.Action)}`).sort()).toEqual(
+      expect(
+        senders
+          .map(([roleId, s]) => `${roleId} ${JSON.stringify(s.Action)} ${JSON.stringify(s.Resource)}`)
+          .sort(),
+      ).toEqual(
         [ids.planner, ids.dispatcher, ids.voice, ids.smsInbound]
-          .map((fnId) => `${roleOfFunction(fnId)} "sqs:SendMessage"`)
+          .map((fnId) => `${roleOfFunction(fnId)} "sqs:SendMessage" [${queues.join(',')}]`)
           .sort(),
       );
+      // and to no other queue than these two and the function's own dead-letter queue (failed invocations)
+      const ownDeadLetterQueue: Record<string, string[]> = {
+        [ids.planner]: [ids.plannerDlq],
+        [ids.dispatcher]: [],
+        [ids.voice]: [],
+        [ids.smsInbound]: [ids.inboundDlq],
+      };
+      for (const [fnId, deadLetterQueues] of Object.entries(ownDeadLetterQueue)) {
+        const sends = statementsOfRole(roleOfFunction(fnId)).filter((s) =>
+          asList(s.Action).some((a) => a.startsWith('sqs:Send')),
+        );
+        expect(
+          sends
+            .flatMap((s) => asList(s.Resource))
+            .map((r) => JSON.stringify(r))
+            .sort(),
+          fnId,
+        ).toEqual([...queues, ...deadLetterQueues.map((q) => JSON.stringify(getAtt(q)))].sort());
+      }
     });
 
-    it('let only the dispatcher consume the dispatch queue', () => {
+    it('let no role send to a queue it does not name (no unscoped sqs:SendMessage)', () => {
+      const sends = allStatements().filter(([, s]) => asList(s.Action).some((a) => a.startsWith('sqs:')));
+      expect(sends.length).toBeGreaterThan(0);
+      for (const [roleId, s] of sends) {
+        for (const resource of asList(s.Resource)) {
+          const target = (resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+          expect(target?.[1], `${roleId} ${JSON.stringify(resource)}`).toBe('Arn');
+          expect(res(target?.[0] ?? '').Type, roleId).toBe('AWS::SQS::Queue');
+        }
+      }
+    });
+
+    it('let only the dispatcher consume the dispatch and urgent queues', () => {
       const consumers = allStatements().filter(([, s]) =>
         asList(s.Action).some((a) => a === 'sqs:ReceiveMessage' || a === 'sqs:DeleteMessage'),
       );
-      expect(consumers.map(([roleId, s]) => [roleId, s.Resource])).toEqual([
-        [roleOfFunction(ids.dispatcher), getAtt(ids.dispatchQueue)],
-      ]);
+      expect(consumers.map(([roleId, s]) => [roleId, s.Resource])).toEqual(
+        expect.arrayContaining([
+          [roleOfFunction(ids.dispatcher), getAtt(ids.dispatchQueue)],
+          [roleOfFunction(ids.dispatcher), getAtt(ids.urgentQueue)],
+        ]),
+      );
+      expect(consumers).toHaveLength(2);
     });
   });
 });
