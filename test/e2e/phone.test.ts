@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../local/dynamo.js';
 import { dateInPolicyZone } from '../../shared/time.js';
+import { LocalStack } from '../support/local-stack.js';
 
 /**
  * The phone-visit demo as a person uses it: `npm start` (its script, free ports, a temporary data
@@ -17,13 +16,9 @@ const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = 'test-results';
 const CLOCK_START = `${dateInPolicyZone(new Date())}T09:05:00+08:00`;
 
-let child: ChildProcess;
-let output = '';
-let base: string;
-let dynamoPort: number;
+const stack = new LocalStack({ ANXIN_CLOCK_START: CLOCK_START });
 let context: BrowserContext;
 let page: Page;
-const dataDir = mkdtempSync(join(tmpdir(), 'anxin-e2e-phone-'));
 const profileDir = mkdtempSync(join(tmpdir(), 'anxin-e2e-chromium-'));
 
 interface PhoneState {
@@ -38,64 +33,8 @@ interface PhoneState {
   }[];
 }
 
-function startStack(): Promise<void> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    env: {
-      ...process.env,
-      PORT: base.split(':').at(-1),
-      ANXIN_DATA_DIR: dataDir,
-      ANXIN_DYNAMO_PORT: String(dynamoPort),
-      ANXIN_CLOCK_START: CLOCK_START,
-      ANXIN_LOG_LEVEL: 'DEBUG',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const collect = (d: Buffer) => {
-    output += d.toString();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (output.includes('is running')) {
-        clearInterval(timer);
-        resolve();
-      }
-      if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`npm start exited: ${output}`));
-      }
-    }, 100);
-  });
-}
-
-function stopStack(): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGINT');
-  });
-}
-
-async function dynamoAnswers(): Promise<boolean> {
-  try {
-    await fetch(`http://127.0.0.1:${dynamoPort}/`, { signal: AbortSignal.timeout(1000) });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const post = (path: string, body: unknown) =>
-  fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-
 beforeAll(async () => {
-  base = `http://127.0.0.1:${await freePort()}`;
-  dynamoPort = await freePort();
-  await startStack();
+  await stack.start();
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -122,24 +61,23 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  if (child && child.exitCode === null) await stopStack();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stack.dispose();
   rmSync(profileDir, { recursive: true, force: true });
 });
 
 describe('/phone', () => {
   it('prints where the phones are and the local clock', () => {
-    expect(output).toContain(`http://localhost:${base.split(':').at(-1)}/phone`);
-    expect(output).toMatch(/Clock {12}\d{4}-\d{2}-\d{2} 09:0\d Asia\/Shanghai/);
+    expect(stack.output).toContain(`http://localhost:${stack.port}/phone`);
+    expect(stack.output).toMatch(/Clock {12}\d{4}-\d{2}-\d{2} 09:0\d Asia\/Shanghai/);
   });
 
   it("rings a demo elder's phone, takes 2 on the keypad, and texts the case code to the contact", async () => {
-    const state = (await (await fetch(`${base}/phone/api/state`)).json()) as PhoneState;
+    const state = (await (await fetch(`${stack.base}/phone/api/state`)).json()) as PhoneState;
     const elder = state.phones.find((p) => p.kind === 'elder' && p.channel === 'voice');
     const contact = state.phones.find((p) => p.number === elder?.contactNumber);
     if (!elder || !contact) throw new Error('no manual voice elder with a contact on /phone');
 
-    await page.goto(`${base}/phone`);
+    await page.goto(`${stack.base}/phone`);
     await expect.poll(() => page.title()).toContain('安心');
     const elderCard = page.locator(`section[data-id="${elder.id}"]`);
     const contactCard = page.locator(`section[data-number="${contact.number}"]`);
@@ -169,7 +107,7 @@ describe('/phone', () => {
     await elderCard.locator('.prompt', { hasText: '通知联系人' }).waitFor();
     await expect.poll(() => elderCard.locator('strong').first().textContent()).toBe('2');
 
-    const cases = (await (await fetch(`${base}/api/cases?county=440703&status=open`)).json()) as {
+    const cases = (await (await fetch(`${stack.base}/api/cases?county=440703&status=open`)).json()) as {
       items: { elderId: string; code: string; id: string }[];
     };
     const opened = cases.items.find((c) => c.elderId === elder.id);
@@ -187,7 +125,7 @@ describe('/phone', () => {
     await contactCard.getByLabel(/回复短信/).fill(opened?.code ?? '');
     await contactCard.getByRole('button', { name: /发送/ }).click();
     await contactCard.locator('.texts li', { hasText: `已确认由您跟进个案${opened?.code}` }).waitFor();
-    const acknowledged = (await (await fetch(`${base}/api/cases/${opened?.id}`)).json()) as {
+    const acknowledged = (await (await fetch(`${stack.base}/api/cases/${opened?.id}`)).json()) as {
       status: string;
     };
     expect(acknowledged.status).toBe('acknowledged');
@@ -195,8 +133,8 @@ describe('/phone', () => {
 
     // nothing logged names the elder or carries a number
     for (const secret of [elder.name, elder.number.slice(3), contact.number.slice(3), contact.name])
-      expect(output).not.toContain(secret);
-    expect(output).toContain('"route":"/phone/api/state"');
+      expect(stack.output).not.toContain(secret);
+    expect(stack.output).toContain('"route":"/phone/api/state"');
   });
 
   it('answers bad requests with 400 in Chinese and English, and runs the planner on demand', async () => {
@@ -207,19 +145,19 @@ describe('/phone', () => {
       ['/phone/api/call-now', { elderId: 'x', extra: 1 }],
       ['/phone/api/hangup', 'not json'],
     ] as const) {
-      const reply = await post(path, body);
+      const reply = await stack.post(path, body);
       expect(reply.status, path).toBe(400);
       const { errors } = (await reply.json()) as { errors: { message: string }[] };
       expect(errors[0]?.message, path).toMatch(/[\u4e00-\u9fff].* \/ [A-Za-z]/);
     }
-    expect((await post('/phone/api/answer', { providerId: 'sim-call-999999' })).status).toBe(404);
-    const plan = await post('/phone/api/plan-now', {});
+    expect((await stack.post('/phone/api/answer', { providerId: 'sim-call-999999' })).status).toBe(404);
+    const plan = await stack.post('/phone/api/plan-now', {});
     expect(plan.status).toBe(200);
     expect(await plan.json()).toMatchObject({ due: expect.any(Number), started: expect.any(Number) });
   });
 
   it('stops with Ctrl-C and leaves no DynamoDB Local behind', async () => {
-    expect(await stopStack()).toBe(0);
-    expect(await dynamoAnswers()).toBe(false);
+    expect(await stack.stop()).toBe(0);
+    expect(await stack.dynamoAnswers()).toBe(false);
   });
 });
