@@ -19,6 +19,10 @@ export interface Elder extends Registration {
   version: number;
   /** next birthday that can change the category (the 80th), while one is ahead */
   nextAgeLine?: IsoDate;
+  /** this elder's own calling windows (HH:mm, Asia/Shanghai); the county's when absent */
+  callWindows?: { start: string; end: string }[];
+  /** the elder texted TD / 退订 / STOP: no more texts, calls go on */
+  smsOptOut?: boolean;
 }
 
 /** An entry of the audit trail: who changed which fields, when, and the category before and after. */

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { PolicyConfig } from '../config.js';
 import { CategoryLoweringRefused, ElderNotEligible, ElderNotFound, ValidationFailed } from '../errors.js';
 import { msg } from '../i18n/messages.js';
+import { callWindowSchema } from '../phone/config.js';
 import { classify, effectiveCategory, isHigherCategory, nextAgeLine } from '../policy/classify.js';
 import type { Category } from '../registration/fields.js';
 import {
@@ -98,6 +99,8 @@ const patchSchema = z.strictObject({
   ...Object.fromEntries(REGISTRATION_FIELDS.map((k) => [k, z.unknown().optional()])),
   categoryOverride: categoryOverrideSchema.nullable().optional(),
   status: elderStatusSchema.optional(),
+  /** this elder's own calling windows (Asia/Shanghai), instead of the county's; null goes back to the county's */
+  callWindows: z.array(callWindowSchema).min(1).max(6).nullable().optional(),
 });
 
 /**
@@ -112,10 +115,15 @@ export async function updateElder(
   action: AuditEntry['action'] = 'update',
 ): Promise<Elder> {
   const patch = parseOrThrow(patchSchema, body);
-  const { categoryOverride, status, ...formChanges } = patch as z.output<typeof patchSchema> &
+  const { categoryOverride, status, callWindows, ...formChanges } = patch as z.output<typeof patchSchema> &
     Record<string, unknown>;
   const changedForm = Object.keys(formChanges).filter((k) => formChanges[k] !== undefined);
-  if (changedForm.length === 0 && categoryOverride === undefined && status === undefined) {
+  if (
+    changedForm.length === 0 &&
+    categoryOverride === undefined &&
+    status === undefined &&
+    callWindows === undefined
+  ) {
     throw new ValidationFailed([{ path: '', message: msg('patch.empty') }]);
   }
   const before = await getElder(deps.db, elderId);
@@ -128,7 +136,14 @@ export async function updateElder(
     else base[key] = formChanges[key];
   }
   const merged = parseRegistration(deps.policy, base);
-  return applyChange(deps, before, merged, { categoryOverride, status, fields: changedForm }, by, action);
+  return applyChange(
+    deps,
+    before,
+    merged,
+    { categoryOverride, status, callWindows, fields: changedForm },
+    by,
+    action,
+  );
 }
 
 /** Recomputes and stores an elder after a change of form, category override or status. */
@@ -139,6 +154,7 @@ export async function applyChange(
   change: {
     categoryOverride?: { category: Category; reason: string } | null | undefined;
     status?: Elder['status'] | undefined;
+    callWindows?: Elder['callWindows'] | null | undefined;
     fields: string[];
   },
   by: Actor,
@@ -171,11 +187,17 @@ export async function applyChange(
     version: before.version + 1,
     ...(override ? { categoryOverride: override } : {}),
     ...(line ? { nextAgeLine: line } : {}),
+    ...(change.callWindows === null
+      ? { callWindows: undefined }
+      : change.callWindows
+        ? { callWindows: change.callWindows }
+        : {}),
   };
   const fields = [
     ...change.fields,
     ...(change.categoryOverride !== undefined ? ['categoryOverride'] : []),
     ...(change.status ? ['status'] : []),
+    ...(change.callWindows !== undefined ? ['callWindows'] : []),
   ];
   const audit: AuditEntry = {
     elderId: before.id,

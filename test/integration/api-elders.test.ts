@@ -404,3 +404,22 @@ describe('imports through the API', () => {
     expect(notASheet.status).toBe(422);
   });
 });
+
+describe('calling windows of one elder', () => {
+  it('are set and cleared through PATCH, validated, and on the audit trail', async () => {
+    const created = await api('POST', '/api/elders', aRegistration());
+    const id = created.body.id;
+    const set = await api('PATCH', `/api/elders/${id}`, { callWindows: [{ start: '10:00', end: '11:00' }] });
+    expect(set.body.callWindows).toEqual([{ start: '10:00', end: '11:00' }]);
+    expect(
+      (await api('PATCH', `/api/elders/${id}`, { callWindows: [{ start: '11:00', end: '10:00' }] })).status,
+    ).toBe(400);
+    expect(
+      (await api('PATCH', `/api/elders/${id}`, { callWindows: [{ start: '25:00', end: '26:00' }] })).status,
+    ).toBe(400);
+    const cleared = await api('PATCH', `/api/elders/${id}`, { callWindows: null });
+    expect(cleared.body.callWindows).toBeUndefined();
+    const audit = await api('GET', `/api/elders/${id}/audit`);
+    expect(audit.body.audit.at(-1).fields).toEqual(['callWindows']);
+  });
+});

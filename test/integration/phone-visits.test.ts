@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { updateElder } from '../../shared/register/service.js';
 import { getCase, listCheckIns } from '../../shared/store/phone.js';
 import { listVisits } from '../../shared/store/visits.js';
 import { aRegistration } from '../support/builders.js';
@@ -76,5 +77,22 @@ describe('a day of phone visits', () => {
     expect(world.network.peaks.inProgress).toBeLessThanOrEqual(10);
     expect(world.network.peaks.callsInOneSecond).toBeLessThanOrEqual(1);
     expect(world.queue.deadLetters).toHaveLength(0);
+  });
+});
+
+describe('an elder’s own calling windows', () => {
+  it('are used instead of the county’s', async () => {
+    const world = phoneWorld(db, shanghai('2025-07-02T07:30:00'));
+    const elder = await world.elder(aRegistration({ phone: '13800001201' }), { voice: ['press-1'] });
+    await updateElder(
+      { db, policy: world.policy },
+      elder.id,
+      { callWindows: [{ start: '16:00', end: '17:00' }] },
+      { actor: 'test', now: world.timeline.now() },
+    );
+    await world.runUntil(shanghai('2025-07-02T20:00:00'));
+    const calls = world.network.calls.filter((c) => c.to === '+8613800001201');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.at).toBe(shanghai('2025-07-02T16:00:00').toISOString());
   });
 });
