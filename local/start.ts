@@ -11,10 +11,14 @@ import * as z from 'zod';
 import { makeApi } from '../functions/api/all.js';
 import { makeReclassifyJob } from '../functions/reclassify/job.js';
 import { loadConfig, loadPhoneConfig, type PolicyConfig } from '../shared/config.js';
+import { LOCAL_DEV_LINK_SECRET } from '../shared/homevisits/links.js';
+import { contactListLink } from '../shared/homevisits/shortlinks.js';
+import { runDigests } from '../shared/homevisits/sms.js';
 import { type PhoneVisitPolicy, policyFor } from '../shared/phone/config.js';
 import { runPlanner } from '../shared/phone/engine.js';
+import { localInstant } from '../shared/phone/windows.js';
 import { createDb } from '../shared/store/client.js';
-import { isoInPolicyZone } from '../shared/time.js';
+import { addDaysIso, dateInPolicyZone, isoInPolicyZone } from '../shared/time.js';
 import { ensureTable, freePort, startDynamoLocal } from './dynamo.js';
 import { isPhonePath, phoneApi, serialPlanner } from './phone/http.js';
 import { PLANNER_EVERY_MS, phoneRuntime } from './phone/runtime.js';
@@ -85,6 +89,7 @@ async function main() {
   let server: Awaited<ReturnType<typeof serveHandler>> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let plannerTimer: NodeJS.Timeout | undefined;
+  let digestTimer: NodeJS.Timeout | undefined;
   let phones: ReturnType<typeof phoneRuntime> | undefined;
   let stopping = false;
   const stop = async (code = 0) => {
@@ -94,6 +99,7 @@ async function main() {
     server?.close();
     clearInterval(timer);
     clearInterval(plannerTimer);
+    clearTimeout(digestTimer);
     phones?.stop();
     await dynamo.stop();
     process.exit(code);
@@ -138,7 +144,15 @@ async function main() {
     const runtime = phones;
     const plan = serialPlanner(() => runPlanner(runtime.deps));
     const api = makeApi(deps, logger);
-    const phonePage = phoneApi({ runtime, manual: demo.manual }, { plan, logger });
+    // the contacts' morning digests, as the reminders Lambda sends them at 08:30, with short links to
+    // their lists on this server
+    const digests = () =>
+      runDigests({
+        ...runtime.deps,
+        linkFor: (contactId) =>
+          contactListLink(db, LOCAL_DEV_LINK_SECRET, `http://localhost:${port}`, contactId, timeline.now()),
+      });
+    const phonePage = phoneApi({ runtime, manual: demo.manual }, { plan, logger, digests });
     server = await serveHandler(
       (event, context) => (isPhonePath(event.rawPath) ? phonePage : api)(event, context),
       port,
@@ -149,6 +163,17 @@ async function main() {
       void plan().catch((e: Error) => logger.error('planner failed', { errorName: e.name }));
     planNow();
     plannerTimer = setInterval(planNow, PLANNER_EVERY_MS);
+    const digestsAtHalfPastEight = () => {
+      const today = dateInPolicyZone(timeline.now());
+      let next = localInstant(today, 8 * 60 + 30);
+      if (next <= timeline.now()) next = localInstant(addDaysIso(today, 1), 8 * 60 + 30);
+      digestTimer = setTimeout(() => {
+        void digests().catch((e: Error) => logger.error('digests failed', { errorName: e.name }));
+        digestsAtHalfPastEight();
+      }, next.getTime() - timeline.now().getTime());
+      digestTimer.unref();
+    };
+    digestsAtHalfPastEight();
 
     const clock = isoInPolicyZone(timeline.now()).slice(0, 16).replace('T', ' ');
     process.stdout.write(
@@ -158,6 +183,7 @@ async function main() {
         `  Admin API        http://localhost:${port}  (try GET /healthz, GET /api/elders?county=440703)`,
         `  Phones           http://localhost:${port}/phone  (${demo.manual.length} demo phones you answer; ${demo.phones} simulated in all)`,
         `  Clock            ${clock} Asia/Shanghai${process.env.ANXIN_CLOCK_START ? ' (from ANXIN_CLOCK_START)' : ''}; planner every 5 min, POST /phone/api/plan-now runs it now`,
+        `  Digests          contacts' home-visit digests at 08:30; POST /phone/api/digests-now sends today's now`,
         `  DynamoDB Local   ${dynamo.endpoint}  table ${TABLE}, data in ${dataDir}`,
         `  Import a sheet   npm run import -- file.xlsx --endpoint ${dynamo.endpoint}`,
         '',

@@ -130,3 +130,36 @@ export function loadPhoneConfig(env: Record<string, string | undefined> = proces
     );
   }
 }
+
+// --- visit links (issue 4, section 3) ---
+const linkEnvSchema = z.object({
+  /** local and dev only: the link-signing secret itself (at least 32 characters) */
+  LINK_SIGNING_SECRET: z.string().min(32).optional(),
+  /** on AWS: the Secrets Manager secret holding it, read at cold start */
+  LINK_SIGNING_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** where links in texts point (the HTTP API's URL, or a short domain in front of it) */
+  PUBLIC_BASE_URL: z.url().optional(),
+});
+
+export interface LinkConfig {
+  secret: string | undefined;
+  secretArn: string | undefined;
+  baseUrl?: string | undefined;
+}
+
+/** Reads where the visit-link signing secret comes from; a bad or missing variable fails with its name. */
+export function loadLinkConfig(env: Record<string, string | undefined> = process.env): LinkConfig {
+  const parsed = linkEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`配置错误 / bad configuration: ${names}`);
+  }
+  const e = parsed.data;
+  if (!e.LINK_SIGNING_SECRET && !e.LINK_SIGNING_SECRET_ARN) {
+    throw new Error(
+      '配置错误 / bad configuration: LINK_SIGNING_SECRET or LINK_SIGNING_SECRET_ARN is required',
+    );
+  }
+  return { secret: e.LINK_SIGNING_SECRET, secretArn: e.LINK_SIGNING_SECRET_ARN, baseUrl: e.PUBLIC_BASE_URL };
+}
+// --- end visit links ---

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import { caseRoutes } from './case-routes.js';
+import { contactRoutes } from './contact-routes.js';
 import { type HttpEvent, type HttpResult, httpEdge, json } from './http.js';
 import { type ApiDeps, elderRoutes } from './routes.js';
 
@@ -14,12 +15,13 @@ export function makeHttp(routes: readonly HttpRoute[], logger: Logger) {
     .handler(httpRouterHandler<HttpEvent, HttpResult>([...routes]));
 }
 
-/** The routes of the admin API Lambda: health, register, visits, compliance, cases. */
+/** The routes of the admin API Lambda: health, register, visits, compliance, cases, contacts. */
 export function adminRoutes(deps: ApiDeps): HttpRoute[] {
   return [
     { method: 'GET', path: '/healthz', handler: async () => json(200, { status: 'ok' }) },
     ...elderRoutes(deps),
     ...caseRoutes(deps),
+    ...contactRoutes(deps),
   ];
 }
 

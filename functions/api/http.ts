@@ -101,5 +101,7 @@ export function httpEdge(logger: Logger): MiddlewareObj<HttpEvent, HttpResult, E
 
 /** The path with ids replaced, so logs never carry an elder's id next to other facts. */
 export function routeTemplate(path: string): string {
-  return path.replace(/\/api\/(elders|imports|contacts|cases)\/[^/]+/, '/api/$1/{id}');
+  return path
+    .replace(/\/api\/(elders|imports|contacts|cases)\/[^/]+/, '/api/$1/{id}')
+    .replace(/^\/v\/[^/]+/, '/v/{token}'); // visit links: the token names an elder and a contact
 }

@@ -44,7 +44,7 @@ export function buildApp(options: BuildAppOptions = {}): AnxinApp {
   const tags = { project: 'anxin' };
 
   const stateful = new StatefulStack(app, STACK_IDS.stateful, {
-    description: 'Anxin: register table and its customer-managed KMS key (retained)',
+    description: 'Anxin: register table, its customer-managed KMS key and the link signing secret (retained)',
     tags,
     ...(env ? { env } : {}),
   });
@@ -60,10 +60,11 @@ export function buildApp(options: BuildAppOptions = {}): AnxinApp {
 
   const stateless = new StatelessStack(app, STACK_IDS.stateless, {
     description:
-      'Anxin: admin API, spreadsheet imports, daily reclassification job, phone visits (calls, texts, escalation)',
+      'Anxin: admin API, spreadsheet imports, daily reclassification job, phone visits (calls, texts, escalation), home visits (reminders, visit page, monthly report)',
     tags,
     table: stateful.table,
     key: stateful.key,
+    linkSigningSecret: stateful.linkSigningSecret,
     phone,
     ...(opsEmail ? { opsEmail } : {}),
     ...(env ? { env } : {}),

@@ -112,6 +112,11 @@ export class PhoneVisits extends Construct {
   public readonly deadLetterAlarms: Alarm[] = [];
   /** the manual step for `smsTwoWayNumberArn`, as a command line (a token), else undefined */
   public readonly twoWaySetupCommand: string | undefined;
+  /**
+   * The environment every function that queues dispatcher jobs gets: DISPATCH_QUEUE_URL, URGENT_QUEUE_URL,
+   * PROVIDER_LIMITS (the home-visit reminders use it too).
+   */
+  public readonly environment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: PhoneVisitsProps) {
     super(scope, id);
@@ -175,15 +180,8 @@ export class PhoneVisits extends Construct {
       URGENT_QUEUE_URL: this.urgentQueue.queueUrl,
       PROVIDER_LIMITS: JSON.stringify(limits),
     };
-    const mayQueue = (role: Role): void => {
-      role.addToPolicy(
-        new PolicyStatement({
-          sid: 'QueueDispatcherJobs',
-          actions: ['sqs:SendMessage'],
-          resources: [this.dispatchQueue.queueArn, this.urgentQueue.queueArn],
-        }),
-      );
-    };
+    this.environment = phoneEnvironment;
+    const mayQueue = (role: Role): void => this.allowQueueing(role);
 
     // (2) the planner: every 5 minutes, queues what is due
     this.plannerDeadLetterQueue = new Queue(this, 'PlannerDeadLetterQueue', {
@@ -400,6 +398,17 @@ export class PhoneVisits extends Construct {
         opsTopic,
         'an inbound text was not recorded',
       ),
+    );
+  }
+
+  /** Lets a role queue dispatcher jobs: sqs:SendMessage on the dispatch and urgent queues, nothing else. */
+  public allowQueueing(role: Role): void {
+    role.addToPolicy(
+      new PolicyStatement({
+        sid: 'QueueDispatcherJobs',
+        actions: ['sqs:SendMessage'],
+        resources: [this.dispatchQueue.queueArn, this.urgentQueue.queueArn],
+      }),
     );
   }
 }

@@ -47,6 +47,12 @@ export const TABLE_KEY_ACTIONS = [
   'kms:GenerateDataKey',
 ] as const;
 
+/** Read-only item access (a function that only reads the register, e.g. the monthly reports). */
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'] as const;
+
+/** Use of the table's key for reads only, through DynamoDB. */
+export const TABLE_READ_KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
+
 /** Why the X-Ray statement of every function role needs Resource "*" (cdk-nag AwsSolutions-IAM5). */
 const XRAY_REASON =
   'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so the Lambda construct grants them on "*".';
@@ -77,6 +83,8 @@ export interface ServiceFunctionProps {
   readonly key: IKey;
   /** the table indexes the function may query (each one's ARN is listed in its role) */
   readonly indexes: readonly TableIndex[];
+  /** 'readWrite' (TABLE_DATA_ACTIONS, TABLE_KEY_ACTIONS) unless given; 'readOnly': GetItem and Query only */
+  readonly tableAccess?: 'readWrite' | 'readOnly';
   /** extra environment variables (TABLE_NAME, POWERTOOLS_SERVICE_NAME and NODE_OPTIONS are always set) */
   readonly environment?: Readonly<Record<string, string>>;
   readonly asyncFailure?: AsyncFailureHandling;
@@ -108,10 +116,11 @@ export function serviceFunction(scope: Construct, id: string, props: ServiceFunc
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
   });
   logGroup.grantWrite(role);
+  const readOnly = props.tableAccess === 'readOnly';
   role.addToPolicy(
     new PolicyStatement({
       sid: 'RegisterTableItems',
-      actions: [...TABLE_DATA_ACTIONS],
+      actions: readOnly ? [...TABLE_READ_ACTIONS] : [...TABLE_DATA_ACTIONS],
       resources: [
         props.table.tableArn,
         ...props.indexes.map((index) => `${props.table.tableArn}/index/${index.indexName}`),
@@ -121,7 +130,7 @@ export function serviceFunction(scope: Construct, id: string, props: ServiceFunc
   role.addToPolicy(
     new PolicyStatement({
       sid: 'RegisterTableKeyViaDynamoDB',
-      actions: [...TABLE_KEY_ACTIONS],
+      actions: readOnly ? [...TABLE_READ_KEY_ACTIONS] : [...TABLE_KEY_ACTIONS],
       resources: [props.key.keyArn],
       // dynamodb.<region>.amazonaws.com, or .amazonaws.com.cn in the China partition
       conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.${stack.urlSuffix}` } },

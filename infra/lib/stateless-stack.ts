@@ -5,11 +5,13 @@ import {
   ReferenceStrength,
   Stack,
   type StackProps,
+  Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpMethod,
+  HttpNoneAuthorizer,
   HttpStage,
   LogGroupLogDestination,
   PayloadFormatVersion,
@@ -22,11 +24,13 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { registerTable } from '../../shared/store/table.js';
+import { HomeVisits } from './home-visits.js';
 import { deadLetterAlarm, opsTopic, scheduledInvocation } from './operations.js';
 import { PhoneVisits, type PhoneVisitsOptions } from './phone-visits.js';
 import { serviceFunction, source } from './service-function.js';
@@ -44,6 +48,8 @@ export interface StatelessStackProps extends StackProps {
   readonly table: ITable;
   /** the customer-managed key that encrypts the table; also encrypts this stack's log groups and topics */
   readonly key: IKey;
+  /** the HMAC key of the signed visit links, from the stateful stack */
+  readonly linkSigningSecret: ISecret;
   /** the phone-visit capability's settings (caller number, provider limits, two-way SMS number) */
   readonly phone?: PhoneVisitsOptions;
   /** an e-mail address to subscribe to the ops topic (confirmed by a link in the first message) */
@@ -58,7 +64,8 @@ const HTTP_FUNCTION = { timeout: Duration.seconds(29), indexes: REGISTER_INDEXES
 
 /**
  * Everything that can be destroyed and recreated at will: the Lambda functions, the HTTP API, the daily
- * reclassification schedule, the phone-visit capability, their queues, the ops topic and the alarms.
+ * reclassification schedule, the phone-visit and home-visit capabilities, their queues, the ops topic and
+ * the alarms.
  */
 export class StatelessStack extends Stack {
   public readonly apiFunction: NodejsFunction;
@@ -70,6 +77,7 @@ export class StatelessStack extends Stack {
   public readonly reclassifyDeadLetterQueue: Queue;
   public readonly opsTopic: Topic;
   public readonly phoneVisits: PhoneVisits;
+  public readonly homeVisits: HomeVisits;
   /** every dead-letter alarm of the stack */
   public readonly deadLetterAlarms: Alarm[];
 
@@ -102,7 +110,9 @@ export class StatelessStack extends Stack {
       key,
     }).fn;
 
-    // (2) the HTTP API: every route IAM-authorized (SigV4) until the Cognito JWT authorizer replaces it
+    // (2) the HTTP API: every route IAM-authorized (SigV4) until the Cognito JWT authorizer replaces it, except
+    // the visit page (/v/{token}) and the short links to it (/l/{id}), see (6), which the contacts open from a
+    // text on an ordinary phone
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: RetentionDays.ONE_YEAR,
       encryptionKey: key,
@@ -212,6 +222,63 @@ export class StatelessStack extends Stack {
       opsTopic: this.opsTopic,
     });
 
+    // (6) home visits: the 08:30 reminder texts, the visit page their signed links open, the monthly report
+    this.homeVisits = new HomeVisits(this, 'HomeVisits', {
+      table,
+      key,
+      linkSigningSecret: props.linkSigningSecret,
+      phoneVisits: this.phoneVisits,
+      publicBaseUrl: this.apiStage.url,
+      opsTopic: this.opsTopic,
+    });
+    // the report wins over ANY /api/{proxy+} (the most specific route), IAM-authorized like the rest of /api
+    this.api.addRoutes({
+      path: '/api/reports/{proxy+}',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('ReportsIntegration', this.homeVisits.reportsFunction, {
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      }),
+      authorizer: iamAuthorizer,
+    });
+    // The only routes without IAM: a contact opens the page from the link in a text, with no AWS identity.
+    // The token in the path is an HMAC-signed, expiring link for one elder and one contact, checked by the
+    // function (key: the link signing secret) before it reads or writes anything. One integration (and one
+    // Lambda permission per route) serves the visit page and the short links of the texts.
+    const visitPageIntegration = new HttpLambdaIntegration(
+      'VisitPageIntegration',
+      this.homeVisits.visitPageFunction,
+      { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 },
+    );
+    const visitPageRoutes = this.api.addRoutes({
+      path: '/v/{token}',
+      methods: [HttpMethod.GET, HttpMethod.POST],
+      integration: visitPageIntegration,
+      authorizer: new HttpNoneAuthorizer(),
+    });
+    for (const route of visitPageRoutes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Public visit page opened by village contacts from a link in an SMS on an ordinary phone, with no AWS identity or login. Authorization is the link itself: an expiring HMAC-SHA256 token (key in Secrets Manager) for one elder and one contact, verified by the visit-page function before any read or write. Every other route of the API is IAM-authorized.',
+      });
+    }
+    // The short link of a text (/l/{id}): a random, unguessable id that the reminder job stores in the table
+    // with an expiry; the visit-page function looks it up and redirects to the signed /v/{token} link. It
+    // grants nothing by itself: the page behind it still checks the HMAC token.
+    const shortLinkRoutes = this.api.addRoutes({
+      path: '/l/{id}',
+      methods: [HttpMethod.GET],
+      integration: visitPageIntegration,
+      authorizer: new HttpNoneAuthorizer(),
+    });
+    for (const route of shortLinkRoutes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Public short link in an SMS, opened by village contacts on an ordinary phone with no AWS identity or login. The id is random and unguessable, stored in the table with an expiry; the visit-page function only redirects (read-only lookup) to the expiring HMAC-signed /v/{token} link, which is verified before any read or write. Every other route of the API is IAM-authorized.',
+      });
+    }
+
     this.deadLetterAlarms = [
       deadLetterAlarm(
         this,
@@ -221,10 +288,12 @@ export class StatelessStack extends Stack {
         'a daily reclassification run failed',
       ),
       ...this.phoneVisits.deadLetterAlarms,
+      ...this.homeVisits.deadLetterAlarms,
     ];
 
     new CfnOutput(this, 'ApiUrl', {
-      description: 'Base URL of the Anxin admin API (requests must be SigV4-signed)',
+      description:
+        'Base URL of the Anxin HTTP API: /api and /healthz need SigV4-signed requests; /v/{token} is the public visit page (signed links), /l/{id} the short links to it',
       value: this.apiStage.url,
     });
     new CfnOutput(this, 'OpsTopicArn', {

@@ -100,7 +100,10 @@ const TEXTS_PER_PHONE = 30;
 const windowText = (windows: readonly CallWindow[]) => windows.map((w) => `${w.start}-${w.end}`).join(', ');
 
 /** The /phone page and its endpoints as one handler; `plan` runs the planner now. */
-export function phoneApi(demo: PhoneDemo, options: { plan: () => Promise<PlannerResult>; logger: Logger }) {
+export function phoneApi(
+  demo: PhoneDemo,
+  options: { plan: () => Promise<PlannerResult>; logger: Logger; digests?: () => Promise<unknown> },
+) {
   const { runtime } = demo;
   const { network, deps } = runtime;
   const numbers = new Set(demo.manual.map((p) => p.number));
@@ -205,6 +208,9 @@ export function phoneApi(demo: PhoneDemo, options: { plan: () => Promise<Planner
   };
 
   const planNow = async (): Promise<HttpResult> => json(200, await options.plan());
+  /** the contacts' morning digests now (once a day per contact, as at 08:30) */
+  const digestsNow = async (): Promise<HttpResult> =>
+    json(200, (await options.digests?.()) ?? { digests: 0 });
 
   const routes: Route<HttpEvent, HttpResult>[] = [
     { method: 'GET', path: '/phone', handler: page },
@@ -228,6 +234,7 @@ export function phoneApi(demo: PhoneDemo, options: { plan: () => Promise<Planner
     { method: 'POST', path: '/phone/api/text', handler: text },
     { method: 'POST', path: '/phone/api/call-now', handler: callNow },
     { method: 'POST', path: '/phone/api/plan-now', handler: planNow },
+    { method: 'POST', path: '/phone/api/digests-now', handler: digestsNow },
   ];
   return middy<HttpEvent, HttpResult>()
     .use(httpEdge(options.logger))

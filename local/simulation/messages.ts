@@ -15,6 +15,16 @@ export const simulationMessages = {
     '语音行为须为 press-1、press-2、no-answer、busy、answer-silent 之一，或由它们组成的非空列表',
     'voice must be one of press-1, press-2, no-answer, busy, answer-silent, or a non-empty list of them',
   ],
+  'homeVisits.behaviour': [
+    '上门探访行为须为 visit-on-day、after-digest、never 之一',
+    'homeVisits.behaviour must be one of visit-on-day, after-digest, never',
+  ],
+  'homeVisits.reply': ['回复须为 1、2 或 3', 'reply must be 1, 2 or 3'],
+  'homeVisits.dayRequired': [
+    'visit-on-day 须给出 day（场景的第几天，从 1 起）',
+    'visit-on-day needs day (the day of the scenario, from 1)',
+  ],
+  'homeVisits.dayOutOfRange': ['day 须在 1 与场景天数之间', 'day must be between 1 and the scenario’s days'],
   'elder.duplicateId': ['老人 id 重复', 'Duplicate elder id'],
   'contact.duplicateId': ['联系人 id 重复', 'Duplicate contact id'],
   'contact.unknown': [

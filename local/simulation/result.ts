@@ -3,6 +3,7 @@ import type { CheckIn, CheckInStatus, Outcome } from '../../shared/phone/checkin
 import type { ProviderLimits } from '../../shared/phone/config.js';
 import type { TextPurpose } from '../../shared/phone/providers.js';
 import type { Category } from '../../shared/registration/fields.js';
+import type { MonthlyReport } from '../../shared/reports/monthly.js';
 import type { VisitRecord } from '../../shared/visits/record.js';
 import type { TextRecord } from '../phone/network.js';
 
@@ -52,6 +53,18 @@ export interface SimulationResult {
     closedAt: string | null;
     closure: KebabClosure | null;
   }[];
+  /** the morning home-visit digests, one per contact and day at most (08:30 Asia/Shanghai) */
+  reminders: {
+    /** the contact's scenario id */
+    contactId: string;
+    at: string;
+    /** items the digest counts: the lines it shows and the ones it only counts (另有n项) */
+    items: number;
+    /** elders the digest names, by scenario id, in the digest's order */
+    elderIds: string[];
+  }[];
+  /** the monthly report (shared/reports) of the month of the last day, for the elders' county (or the city) */
+  report: MonthlyReport;
   summary: {
     days: number;
     elders: number;
@@ -59,6 +72,8 @@ export interface SimulationResult {
     calls: number;
     texts: number;
     visits: number;
+    /** digests sent to contacts */
+    reminders: number;
     casesOpened: number;
     casesAcknowledged: number;
     /** the most the simulated network saw at once; compare with `limits` */
@@ -237,4 +252,33 @@ export function buildRows(input: {
     );
 
   return { checkIns, calls, texts, replies, visits, cases };
+}
+
+/**
+ * The digests the contacts received, read from the texts: each line's code names an elder among the
+ * contact's pairings (`codes`: contact id → code → scenario elder id).
+ */
+export function buildReminders(input: {
+  directory: Directory;
+  codes: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  texts: readonly TextRecord[];
+  at: (iso: string) => string;
+}): SimulationResult['reminders'] {
+  return input.texts
+    .filter((t) => t.direction === 'out' && t.purpose === 'digest')
+    .flatMap((t) => {
+      const contactId = input.directory.contactByPhone.get(t.to);
+      if (contactId === undefined) return [];
+      const byCode = input.codes.get(contactId);
+      const shown = [...t.text.matchAll(/代码(\d+)/g)].map((m) => m[1] as string);
+      const rest = Number(/另有(\d+)项/.exec(t.text)?.[1] ?? 0);
+      const elderIds = [...new Set(shown.map((code) => byCode?.get(code) ?? code))];
+      return [{ contactId, at: input.at(t.at), items: shown.length + rest, elderIds }];
+    })
+    .sort(
+      orderBy(
+        (r) => r.at,
+        (r) => r.contactId,
+      ),
+    );
 }

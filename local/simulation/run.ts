@@ -1,19 +1,23 @@
 import type { Contact } from '../../shared/contacts/contact.js';
+import { contactItems, runDigests } from '../../shared/homevisits/sms.js';
 import type { PhoneVisitPolicy } from '../../shared/phone/config.js';
 import type { Elder } from '../../shared/register/elder.js';
 import { registerParsed } from '../../shared/register/service.js';
+import type { MonthlyReport } from '../../shared/reports/monthly.js';
+import { monthlyReport } from '../../shared/reports/service.js';
 import { createDb, type Db } from '../../shared/store/client.js';
 import { putContact } from '../../shared/store/contacts.js';
+import { listPairings } from '../../shared/store/pairing.js';
 import { listCases, listCheckIns } from '../../shared/store/phone.js';
 import { listVisits } from '../../shared/store/visits.js';
-import { dateInPolicyZone, isoInPolicyZone } from '../../shared/time.js';
+import { addDaysIso, dateInPolicyZone, isoInPolicyZone } from '../../shared/time.js';
 import { type DynamoLocal, ensureTable, startDynamoLocal } from '../dynamo.js';
 import type { SimPhone } from '../phone/network.js';
 import { phoneRuntime } from '../phone/runtime.js';
 import { VirtualTimeline } from '../phone/timeline.js';
 import { ScenarioOrderQueue } from './order.js';
 import { between, seededRandom } from './random.js';
-import { buildRows, type Directory, type SimulationResult } from './result.js';
+import { buildReminders, buildRows, type Directory, type SimulationResult } from './result.js';
 import {
   parseScenarioOrThrow,
   type Scenario,
@@ -41,6 +45,12 @@ const DAY_MS = 24 * HOUR_MS;
 const ACTOR = 'simulation';
 /** Where a contact's profile is listed when none of its elders says (the first elder's region otherwise). */
 const FALLBACK_REGION = { county: '440703', township: '潮连街道' };
+/** When the reminder job runs each day (EventBridge Scheduler on AWS), Asia/Shanghai. */
+const DIGEST_TIME = '08:30';
+/** When a visit-on-day contact makes the day's visits, Asia/Shanghai. */
+const VISIT_TIME = '10:00';
+/** Minutes after a digest an after-digest contact replies, when the scenario does not say. */
+const AFTER_DIGEST_MINUTES = 60;
 
 let runs = 0;
 
@@ -143,6 +153,17 @@ async function run(db: Db, scenario: Scenario, options: SimulateOptions): Promis
     });
   }
 
+  // home-visit codes: contact → code → scenario elder id (the pairings the register wrote)
+  const codes = new Map<string, Map<string, string>>();
+  for (const contact of scenario.contacts) {
+    const pairings = await listPairings(db, contact.id);
+    codes.set(
+      contact.id,
+      new Map(pairings.map((p) => [p.code, directory.elderOf.get(p.elderId) ?? p.elderId])),
+    );
+  }
+  scheduleHomeVisits({ scenario, runtime, timeline, start, end });
+
   runtime.startPlanner();
   for (let hour = 1; hour <= scenario.days * 24; hour++) {
     options.signal?.throwIfAborted();
@@ -165,6 +186,8 @@ async function run(db: Db, scenario: Scenario, options: SimulateOptions): Promis
     texts: network.texts,
     at,
   });
+  const reminders = buildReminders({ directory, codes, texts: network.texts, at });
+  const report = await monthReport(db, counties, start, end);
   const errors = [...timeline.errors.map((e) => `${e.name}: ${e.message}`), ...failures];
   return {
     scenario: {
@@ -181,6 +204,8 @@ async function run(db: Db, scenario: Scenario, options: SimulateOptions): Promis
       contactId: e.contactId ?? null,
     })),
     ...rows,
+    reminders,
+    report,
     summary: {
       days: scenario.days,
       elders: elders.length,
@@ -188,6 +213,7 @@ async function run(db: Db, scenario: Scenario, options: SimulateOptions): Promis
       calls: rows.calls.length,
       texts: rows.texts.length,
       visits: rows.visits.length,
+      reminders: reminders.length,
       casesOpened: rows.cases.length,
       casesAcknowledged: rows.cases.filter((c) => c.acknowledgedAt !== null).length,
       peaks: { ...network.peaks },
@@ -197,6 +223,85 @@ async function run(db: Db, scenario: Scenario, options: SimulateOptions): Promis
     },
     errors,
   };
+}
+
+/** The local instant of `time` (HH:mm, Asia/Shanghai) on the day `offset` days after `date`. */
+const localInstant = (date: string, offset: number, time: string) =>
+  new Date(`${addDaysIso(date, offset)}T${time}:00+08:00`);
+
+/**
+ * The reminder job and the contacts' home visits on the timeline: the digests every day at 08:30
+ * (the function the reminders Lambda runs, with the runtime's deps) when the scenario turns them on;
+ * a visit-on-day contact texts `<code> <reply>` for each paired elder with a home visit due at 10:00
+ * of its day; an after-digest contact does so for each elder a digest names, `delayMinutes` after it.
+ */
+function scheduleHomeVisits(input: {
+  scenario: Scenario;
+  runtime: ReturnType<typeof phoneRuntime>;
+  timeline: VirtualTimeline;
+  start: Date;
+  end: Date;
+}): void {
+  const { scenario, runtime, timeline, start, end } = input;
+  const { deps, network } = runtime;
+  const firstDay = dateInPolicyZone(start);
+  const reminders = scenario.config.reminders ?? scenario.contacts.some((c) => c.homeVisits !== undefined);
+  if (reminders) {
+    for (let d = 0; d <= scenario.days; d++) {
+      const at = localInstant(firstDay, d, DIGEST_TIME);
+      if (at >= start && at < end) timeline.at(at, async () => void (await runDigests(deps)));
+    }
+  }
+  const record = async (phone: string, codes: readonly string[], reply: number) => {
+    for (const code of codes) await network.textIn(phone, `${code} ${reply}`);
+  };
+  for (const contact of scenario.contacts) {
+    const hv = contact.homeVisits;
+    if (hv?.behaviour === 'visit-on-day' && hv.day !== undefined) {
+      const at = localInstant(firstDay, hv.day - 1, VISIT_TIME);
+      if (at >= end) continue;
+      timeline.at(at, async () => {
+        const { items } = await contactItems(deps, contact.id, dateInPolicyZone(timeline.now()));
+        const due = items.filter((i) => i.kind === 'homeVisit').map((i) => i.code);
+        await record(contact.phone, [...new Set(due)], hv.reply);
+      });
+    }
+  }
+  // after-digest contacts read the digest as it reaches their phone
+  const afterDigest = new Map(
+    scenario.contacts.flatMap((c) =>
+      c.homeVisits?.behaviour === 'after-digest'
+        ? [[c.phone, { reply: c.homeVisits.reply, delay: c.homeVisits.delayMinutes ?? AFTER_DIGEST_MINUTES }]]
+        : [],
+    ),
+  );
+  if (afterDigest.size === 0) return;
+  const sendText = network.sendText.bind(network);
+  network.sendText = async (text) => {
+    const sent = await sendText(text);
+    const reader = afterDigest.get(text.to);
+    if (reader && text.purpose === 'digest') {
+      const mentioned = [...new Set([...text.text.matchAll(/代码(\d+)/g)].map((m) => m[1] as string))];
+      timeline.at(new Date(timeline.now().getTime() + reader.delay * 60_000), () =>
+        record(text.to, mentioned, reader.reply),
+      );
+    }
+    return sent;
+  };
+}
+
+/**
+ * The monthly report (shared/reports) of the month of the scenario's last day: of the elders' county,
+ * or of the city (every configured county) when the elders live in more than one.
+ */
+async function monthReport(db: Db, counties: string[], start: Date, end: Date): Promise<MonthlyReport> {
+  const lastDay = dateInPolicyZone(new Date(Math.max(start.getTime(), end.getTime() - 1)));
+  const { report } = await monthlyReport(
+    { db, policy: SIMULATION_POLICY },
+    { month: lastDay.slice(0, 7), ...(counties.length === 1 ? { county: counties[0] } : {}) },
+    end,
+  );
+  return report;
 }
 
 /** A contact's profile; listed under the region of the first elder paired with it. */

@@ -22,6 +22,7 @@ export const SIMULATION_POLICY = makePolicyConfig();
 export const VOICE_BEHAVIOURS = ['press-1', 'press-2', 'no-answer', 'busy', 'answer-silent'] as const;
 export const SMS_BEHAVIOURS = ['reply-1', 'reply-2', 'reply-td', 'no-reply'] as const;
 export const CONTACT_BEHAVIOURS = ['ack', 'ignore'] as const;
+export const HOME_VISIT_BEHAVIOURS = ['visit-on-day', 'after-digest', 'never'] as const;
 
 export type VoiceBehaviour = (typeof VOICE_BEHAVIOURS)[number];
 
@@ -67,6 +68,42 @@ export const scenarioContactSchema = z.strictObject({
     .max(24 * 60)
     .optional()
     .describe('minutes before acknowledging a case text; default 5-30, drawn from the seed'),
+  homeVisits: z
+    .strictObject({
+      behaviour: z
+        .enum(HOME_VISIT_BEHAVIOURS, { error: simMsg('homeVisits.behaviour') })
+        .default('never')
+        .describe(
+          'visit-on-day: visits every paired elder with a home visit due on `day`; after-digest: ' +
+            'visits every elder a morning digest mentions, `delayMinutes` after it; never (default)',
+        ),
+      day: z
+        .number()
+        .int()
+        .min(1)
+        .max(62)
+        .optional()
+        .describe(
+          'visit-on-day: the day of the scenario (1 = the first) on which the contact visits, at 10:00',
+        ),
+      reply: z
+        .union([z.literal(1), z.literal(2), z.literal(3)], { error: simMsg('homeVisits.reply') })
+        .default(1)
+        .describe(
+          'what the contact texts after each visit, `<code> <reply>`: 1 well, 2 needs follow-up, 3 not at home',
+        ),
+      delayMinutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(12 * 60)
+        .optional()
+        .describe('after-digest: minutes after the digest; default 60'),
+    })
+    .optional()
+    .describe(
+      'home visits the contact makes and records by text; a contact with homeVisits turns the morning digests on',
+    ),
 });
 
 export const scenarioSchema = z
@@ -86,6 +123,12 @@ export const scenarioSchema = z
           .prefault({})
           .describe('phone-visit policy for every county; fields left out keep the plan’s defaults'),
         limits: providerLimitsSchema.prefault({}).describe('provider limits the dispatcher paces to'),
+        reminders: z
+          .boolean()
+          .optional()
+          .describe(
+            'run the home-visit digests every day at 08:30 Asia/Shanghai; default: when some contact has homeVisits',
+          ),
       })
       .prefault({}),
   })
@@ -96,6 +139,12 @@ export const scenarioSchema = z
       const contactIds = new Set<string>();
       const phones = new Set<string>();
       scenario.contacts.forEach((c, i) => {
+        if (c.homeVisits?.behaviour === 'visit-on-day') {
+          if (c.homeVisits.day === undefined)
+            issue(['contacts', i, 'homeVisits', 'day'], simMsg('homeVisits.dayRequired'));
+          else if (c.homeVisits.day > scenario.days)
+            issue(['contacts', i, 'homeVisits', 'day'], simMsg('homeVisits.dayOutOfRange'));
+        }
         if (contactIds.has(c.id)) issue(['contacts', i, 'id'], simMsg('contact.duplicateId'));
         contactIds.add(c.id);
         if (phones.has(c.phone)) issue(['contacts', i, 'phone'], simMsg('phone.duplicate'));

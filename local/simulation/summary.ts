@@ -24,6 +24,26 @@ function tally(values: string[]): string {
     .join(' ');
 }
 
+const percent = (rate: number | null) => (rate === null ? '-' : `${Math.round(rate * 1000) / 10}%`);
+
+/** Reminders sent, and the month's visit rate and home-visit compliance from the monthly report. */
+function monthLines(result: SimulationResult): string[] {
+  const { report } = result;
+  const t = report.total;
+  const home = (['A', 'B', 'C'] as const)
+    .map(
+      (c) =>
+        `${c} ${t.homeCompliance[c].met}/${t.homeCompliance[c].served} ${percent(t.homeCompliance[c].rate)}`,
+    )
+    .join(' · ');
+  return [
+    `  提醒 reminders ${result.summary.reminders} 条探访提醒 digests to contacts`,
+    `  ${report.month} 月报 report (${report.scope.countyName}, 截至 as of ${report.asOf}): ` +
+      `探访率 visit rate ${t.visitRate.met}/${t.visitRate.served} ${percent(t.visitRate.rate)} · ` +
+      `上门探访达标 home visits ${home}`,
+  ];
+}
+
 /**
  * The run in a few lines for a terminal: totals, peaks against the limits, and one row per elder.
  * @example process.stdout.write(formatSummary(await simulate(scenario)))
@@ -37,6 +57,7 @@ export function formatSummary(result: SimulationResult): string {
     `  峰值 peaks: 同时通话 calls in progress ${s.peaks.inProgress}/${s.limits.callsInProgress} · ` +
       `每秒外呼 calls/s ${s.peaks.callsInOneSecond}/${s.limits.callsPerSecond} · ` +
       `每秒短信 SMS parts/s ${s.peaks.smsPartsInOneSecond}/${s.limits.smsPartsPerSecond}`,
+    ...monthLines(result),
     `  死信 dead letters ${s.deadLetters} · 错误 errors ${s.errors}`,
     '',
   ];

@@ -1,5 +1,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { parseVisitReply } from '../homevisits/codes.js';
+import { handleVisitReply } from '../homevisits/sms.js';
 import type { Elder } from '../register/elder.js';
 import { toE164 } from '../registration/phone.js';
 import { getContact } from '../store/contacts.js';
@@ -49,7 +51,11 @@ export type InboundResult =
   | 'help'
   | 'optOut'
   | 'kept'
-  | 'ignored';
+  | 'ignored'
+  // home visits (issue 4): a contact's `<code> <1|2|3>`
+  | 'homeVisit'
+  | 'notAtHome'
+  | 'refused';
 
 /** A late reply still counts within this time after its check-in opened. */
 const LATE_REPLY_MS = 3 * 86_400_000;
@@ -89,6 +95,15 @@ async function handleClaimed(
   owners: Awaited<ReturnType<typeof ownersOfPhone>>,
   now: Date,
 ): Promise<InboundResult> {
+  // home visits (issue 4): `<code> <1|2|3>` (2–3 digits, never a 4-digit case code) is a home-visit
+  // record, taken only from the paired contact's number; from any other known number it is refused
+  const visitReply = parseVisitReply(message.messageBody);
+  if (visitReply) {
+    const contactIds = owners.flatMap((o) =>
+      o.owner.startsWith('CONTACT#') && o.contactId ? [o.contactId] : [],
+    );
+    return handleVisitReply(deps, { from, contactIds, ...visitReply, messageId: message.inboundMessageId });
+  }
   const body = normaliseReply(message.messageBody);
   const code = /(?:^|\D)(\d{4})(?:\D|$)/.exec(body)?.[1];
   if (code) {

@@ -16,7 +16,17 @@ export const dispatchJobSchema = z.discriminatedUnion('kind', [
     key: z.string().min(1).max(200),
     to: z.string().regex(/^\+\d{6,15}$/),
     text: z.string().min(1).max(500),
-    purpose: z.enum(['help', 'optOutConfirm', 'optOutNotice', 'ackConfirm', 'caseClosed']),
+    purpose: z.enum([
+      'help',
+      'optOutConfirm',
+      'optOutNotice',
+      'ackConfirm',
+      'caseClosed',
+      // home visits (issue 4): the morning digests, and the answer to a contact's `<code> <1|2|3>`
+      'digest',
+      'visitConfirm',
+      'visitRefused',
+    ]),
     elderId: id.optional(),
   }),
 ]);

@@ -31,7 +31,10 @@ export type TextPurpose =
   | 'optOutConfirm'
   | 'optOutNotice'
   | 'ackConfirm'
-  | 'caseClosed';
+  | 'caseClosed'
+  | 'digest'
+  | 'visitConfirm'
+  | 'visitRefused';
 
 export interface SendText {
   to: string;

@@ -13,6 +13,7 @@ import type { Category } from '../registration/fields.js';
 import type { IsoDate } from '../time.js';
 import type { Db } from './client.js';
 import { contactKeys, dueKeys, elderKeys, personKey, phoneKeys } from './keys.js';
+import { codeTaken, pairingChanges } from './pairing.js';
 import { registerTable } from './table.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -119,6 +120,25 @@ export interface RefusalRecord {
  * audit entry, all or nothing. Throws ElderAlreadyRegistered or ContactNotFound.
  */
 export async function createElder(db: Db, elder: Elder, audit: AuditEntry, eventId: string): Promise<void> {
+  // a home-visit code taken by a pairing written at the same moment: draw another code and try again
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createElderOnce(db, elder, audit, eventId);
+    } catch (error) {
+      if (!(error instanceof CodeCollision)) throw error;
+      // out of tries: the caller sees the conflict it can retry later
+      if (attempt >= CODE_ATTEMPTS) throw error.cause;
+    }
+  }
+}
+
+/** A pairing's home-visit code was claimed by someone else between reading and writing. */
+class CodeCollision extends Error {
+  override readonly name = 'CodeCollision';
+}
+const CODE_ATTEMPTS = 8;
+
+async function createElderOnce(db: Db, elder: Elder, audit: AuditEntry, eventId: string): Promise<void> {
   const person = personKey(elder);
   const items: TransactItem[] = [
     put(db, { ...person, type: 'person', elderId: elder.id }, 'attribute_not_exists(pk)'),
@@ -128,12 +148,16 @@ export async function createElder(db: Db, elder: Elder, audit: AuditEntry, event
     put(db, auditItem(audit, elder.version), 'attribute_not_exists(pk)'),
     put(db, scheduleItem(elder, new Date(audit.at)), 'attribute_not_exists(pk)'),
     ...phoneItems(db, elder),
+    // home visits (issue 4): the pairing index, the home-visit code and the pairing history
+    ...(await pairingChanges(db, undefined, elder, audit)),
     ...contactCheck(db, elder.contactId),
   ];
   try {
     await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
     const codes = cancellationCodes(error);
+    if (codes && codeTaken(items, codes))
+      throw new CodeCollision('code taken', { cause: new ConcurrentChange(elder.id) });
     if (codes?.[0] === 'ConditionalCheckFailed') {
       const existing = await findElderIdByPerson(db, elder);
       throw new ElderAlreadyRegistered(existing ?? 'unknown');
@@ -164,6 +188,24 @@ export async function replaceElder(
   audit: AuditEntry,
   eventId: string,
 ): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await replaceElderOnce(db, before, after, audit, eventId);
+    } catch (error) {
+      if (!(error instanceof CodeCollision)) throw error;
+      // out of tries: the caller sees the conflict it can retry later
+      if (attempt >= CODE_ATTEMPTS) throw error.cause;
+    }
+  }
+}
+
+async function replaceElderOnce(
+  db: Db,
+  before: Elder,
+  after: Elder,
+  audit: AuditEntry,
+  eventId: string,
+): Promise<void> {
   const oldPerson = personKey(before);
   const newPerson = personKey(after);
   const personMoves = oldPerson.pk !== newPerson.pk;
@@ -186,6 +228,8 @@ export async function replaceElder(
     put(db, auditItem(audit, after.version), 'attribute_not_exists(pk)'),
     ...phoneChanges(db, before, after),
     ...scheduleChange(db, before, after, new Date(audit.at)),
+    // home visits (issue 4): move the pairing index and the code, append the pairing history
+    ...(await pairingChanges(db, before, after, audit)),
     ...(after.contactId !== before.contactId ? contactCheck(db, after.contactId) : []),
   ];
   try {
@@ -193,6 +237,8 @@ export async function replaceElder(
   } catch (error) {
     const codes = cancellationCodes(error);
     if (codes?.[0] === 'ConditionalCheckFailed') throw new ConcurrentChange(before.id);
+    if (codes && codeTaken(items, codes))
+      throw new CodeCollision('code taken', { cause: new ConcurrentChange(before.id) });
     if (personMoves && codes?.includes('ConditionalCheckFailed')) {
       const index = codes.indexOf('ConditionalCheckFailed');
       const item = items[index];

@@ -61,8 +61,18 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('acknowledges only what is specifically allowed', () => {
     expect([...new Set(acknowledgements.map((a) => `${a.constructPath} ${a.id}`))].sort()).toEqual([
+      'AnxinStateful/LinkSigningSecret AwsSolutions-SMG4',
+      'AnxinStateless/AdminApi/GET--l--{id} AwsSolutions-APIG4',
+      'AnxinStateless/AdminApi/GET--v--{token} AwsSolutions-APIG4',
+      'AnxinStateless/AdminApi/POST--v--{token} AwsSolutions-APIG4',
       'AnxinStateless/ApiFunction AwsSolutions-L1',
       'AnxinStateless/ApiFunctionRole AwsSolutions-IAM5[Resource::*]',
+      'AnxinStateless/HomeVisits/RemindersFunction AwsSolutions-L1',
+      'AnxinStateless/HomeVisits/RemindersFunctionRole AwsSolutions-IAM5[Resource::*]',
+      'AnxinStateless/HomeVisits/ReportsFunction AwsSolutions-L1',
+      'AnxinStateless/HomeVisits/ReportsFunctionRole AwsSolutions-IAM5[Resource::*]',
+      'AnxinStateless/HomeVisits/VisitPageFunction AwsSolutions-L1',
+      'AnxinStateless/HomeVisits/VisitPageFunctionRole AwsSolutions-IAM5[Resource::*]',
       'AnxinStateless/ImportsFunction AwsSolutions-L1',
       'AnxinStateless/ImportsFunctionRole AwsSolutions-IAM5[Resource::*]',
       'AnxinStateless/PhoneVisits/DispatcherFunction AwsSolutions-L1',
@@ -77,6 +87,29 @@ describe('cdk-nag AwsSolutions', () => {
       'AnxinStateless/ReclassifyFunction AwsSolutions-L1',
       'AnxinStateless/ReclassifyFunctionRole AwsSolutions-IAM5[Resource::*]',
     ]);
+  });
+
+  it('acknowledges the open routes only on the two visit-page routes and the short link, with the signed-link reason', () => {
+    const apig4 = acknowledgements.filter((a) => a.id === 'AwsSolutions-APIG4');
+    expect(apig4.map((a) => a.constructPath).sort()).toEqual([
+      'AnxinStateless/AdminApi/GET--l--{id}',
+      'AnxinStateless/AdminApi/GET--v--{token}',
+      'AnxinStateless/AdminApi/POST--v--{token}',
+    ]);
+    for (const { constructPath, reason } of apig4) {
+      expect(reason, constructPath).toContain('HMAC');
+      expect(reason, constructPath).toContain('Every other route of the API is IAM-authorized');
+    }
+    const shortLink = apig4.find((a) => a.constructPath.endsWith('/GET--l--{id}'));
+    expect(shortLink?.reason).toContain('random and unguessable');
+    expect(shortLink?.reason).toContain('expiry');
+    expect(shortLink?.reason).toContain('redirects');
+  });
+
+  it('acknowledges the missing rotation only on the link signing secret, with the links-in-flight reason', () => {
+    const smg4 = acknowledgements.filter((a) => a.id === 'AwsSolutions-SMG4');
+    expect(smg4.map((a) => a.constructPath)).toEqual(['AnxinStateful/LinkSigningSecret']);
+    expect(smg4[0]?.reason).toContain('invalidates every link in flight');
   });
 
   it('acknowledges each rule once per construct', () => {

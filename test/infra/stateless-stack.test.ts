@@ -29,8 +29,8 @@ interface Statement {
 let synth: SynthesizedApp;
 let template: Template;
 let resources: Record<string, Resource>;
-/** `{ 'Fn::ImportValue': … }` of the stateful stack's table ARN, table name and key ARN */
-let imported: { tableArn: Json; tableName: Json; keyArn: Json };
+/** `{ 'Fn::ImportValue': … }` of the stateful stack's table ARN, table name, key ARN and link signing secret ARN */
+let imported: { tableArn: Json; tableName: Json; keyArn: Json; secretArn: Json };
 
 beforeAll(() => {
   synth = synthesizeApp();
@@ -49,6 +49,7 @@ beforeAll(() => {
     tableArn: importOf({ 'Fn::GetAtt': ['RegisterTable', 'Arn'] }),
     tableName: importOf({ Ref: 'RegisterTable' }),
     keyArn: importOf({ 'Fn::GetAtt': ['RegisterKey', 'Arn'] }),
+    secretArn: importOf({ Ref: 'LinkSigningSecret' }),
   };
 });
 afterAll(() => synth?.cleanup());
@@ -88,7 +89,7 @@ function roleOfFunction(fnLogicalId: string): string {
 }
 
 describe('Lambda functions', () => {
-  it('are exactly the API, the imports, the reclassification job and the four phone-visit functions', () => {
+  it('are exactly the API, the imports, the reclassification job, the four phone-visit and the three home-visit functions', () => {
     const { stateless } = synth;
     expect(
       ofType('AWS::Lambda::Function')
@@ -103,6 +104,9 @@ describe('Lambda functions', () => {
         stateless.phoneVisits.dispatcherFunction,
         stateless.phoneVisits.voiceFunction,
         stateless.phoneVisits.smsInboundFunction,
+        stateless.homeVisits.remindersFunction,
+        stateless.homeVisits.reportsFunction,
+        stateless.homeVisits.visitPageFunction,
       ]
         .map((fn) => logicalId(fn.node.defaultChild))
         .sort(),
@@ -120,7 +124,10 @@ describe('Lambda functions', () => {
       'imports',
       'planner',
       'reclassify',
+      'reminders',
+      'reports',
       'sms-inbound',
+      'visit-page',
       'voice',
     ]);
     expect(ofType('AWS::Lambda::Function')).toHaveLength(handlers.length);
@@ -128,11 +135,12 @@ describe('Lambda functions', () => {
 
   it('all run nodejs22.x on arm64 with active tracing, an encrypted log group with retention and their own role', () => {
     const importsFn = logicalId(synth.stateless.importsFunction.node.defaultChild);
+    const reportsFn = logicalId(synth.stateless.homeVisits.reportsFunction.node.defaultChild);
     for (const [id, fn] of ofType('AWS::Lambda::Function')) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
-      // 1024 MB, except the imports: parsing a sheet in memory
-      expect(fn.Properties.MemorySize, id).toBe(id === importsFn ? 1536 : 1024);
+      // 1024 MB, except the imports (parsing a sheet in memory) and the reports (a month of a county)
+      expect(fn.Properties.MemorySize, id).toBe([importsFn, reportsFn].includes(id) ? 1536 : 1024);
       expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
       expect(fn.Properties.Handler, id).toBe('index.handler');
       expect(variables(id).TABLE_NAME, id).toEqual(imported.tableName);
@@ -316,34 +324,69 @@ describe('HTTP API', () => {
       }),
     );
 
-  it('has exactly the two proxy routes and the two import routes', () => {
+  it('has exactly the two proxy routes, the two import routes, the report route, the two visit-page routes and the short-link route', () => {
     expect(
       ofType('AWS::ApiGatewayV2::Route')
         .map(([, r]) => r.Properties.RouteKey)
         .sort(),
-    ).toEqual(['ANY /api/{proxy+}', 'GET /api/imports/{id}', 'GET /healthz', 'POST /api/imports']);
+    ).toEqual([
+      'ANY /api/{proxy+}',
+      'GET /api/imports/{id}',
+      'GET /api/reports/{proxy+}',
+      'GET /healthz',
+      'GET /l/{id}',
+      'GET /v/{token}',
+      'POST /api/imports',
+      'POST /v/{token}',
+    ]);
   });
 
-  it('authorizes every route with IAM: no open route', () => {
+  it('authorizes every route with IAM except the two visit-page routes and the short link (open, signed links)', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route');
     expect(routes.length).toBeGreaterThan(0);
-    for (const [id, route] of routes) expect(route.Properties.AuthorizationType, id).toBe('AWS_IAM');
+    const open = new Set(['GET /v/{token}', 'POST /v/{token}', 'GET /l/{id}']);
+    for (const [id, route] of routes) {
+      const key = route.Properties.RouteKey as string;
+      expect(route.Properties.AuthorizationType, `${id} ${key}`).toBe(open.has(key) ? 'NONE' : 'AWS_IAM');
+      if (open.has(key)) expect(route.Properties.AuthorizerId, key).toBeUndefined();
+    }
+    expect(
+      routes
+        .filter(([, r]) => r.Properties.AuthorizationType !== 'AWS_IAM')
+        .map(([, r]) => r.Properties.RouteKey)
+        .sort(),
+    ).toEqual(['GET /l/{id}', 'GET /v/{token}', 'POST /v/{token}']);
   });
 
-  it('proxies the import routes to the imports function and every other route to the API function', () => {
-    const apiFn = logicalId(synth.stateless.apiFunction.node.defaultChild);
-    const importsFn = logicalId(synth.stateless.importsFunction.node.defaultChild);
+  it('proxies each route to its function: imports, reports, visit page (and short links), the API function for the rest', () => {
+    const { stateless } = synth;
+    const apiFn = logicalId(stateless.apiFunction.node.defaultChild);
+    const importsFn = logicalId(stateless.importsFunction.node.defaultChild);
+    const reportsFn = logicalId(stateless.homeVisits.reportsFunction.node.defaultChild);
+    const visitPageFn = logicalId(stateless.homeVisits.visitPageFunction.node.defaultChild);
     expect(routeTargets()).toEqual({
       'ANY /api/{proxy+}': apiFn,
       'GET /healthz': apiFn,
       'POST /api/imports': importsFn,
       'GET /api/imports/{id}': importsFn,
+      'GET /api/reports/{proxy+}': reportsFn,
+      'GET /v/{token}': visitPageFn,
+      'POST /v/{token}': visitPageFn,
+      'GET /l/{id}': visitPageFn,
     });
   });
 
   it('has one Lambda proxy integration (payload 2.0) per function', () => {
     const integrations = ofType('AWS::ApiGatewayV2::Integration');
-    expect(integrations).toHaveLength(2);
+    expect(integrations).toHaveLength(4);
+    const targets = routeTargets();
+    // the short link shares the visit page's integration (not only its function)
+    const integrationOf = (key: string) =>
+      ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key)?.[1].Properties
+        .Target;
+    expect(integrationOf('GET /l/{id}')).toEqual(integrationOf('GET /v/{token}'));
+    expect(integrationOf('POST /v/{token}')).toEqual(integrationOf('GET /v/{token}'));
+    expect(new Set(Object.values(targets)).size).toBe(integrations.length);
     for (const [id, integration] of integrations) {
       expect(integration.Properties, id).toMatchObject({
         IntegrationType: 'AWS_PROXY',
@@ -399,7 +442,7 @@ describe('daily reclassification schedule', () => {
   let reclassifyFn: string;
   let queue: string;
   beforeAll(() => {
-    expect(ofType('AWS::Scheduler::Schedule')).toHaveLength(2);
+    expect(ofType('AWS::Scheduler::Schedule')).toHaveLength(3);
     schedule = res(logicalId(synth.stateless.reclassifySchedule)).Properties;
     reclassifyFn = logicalId(synth.stateless.reclassifyFunction.node.defaultChild);
     queue = logicalId(synth.stateless.reclassifyDeadLetterQueue.node.defaultChild);
@@ -479,6 +522,8 @@ describe('phone visits', () => {
     inboundTopic: string;
     sma: string;
     opsTopic: string;
+    reminders: string;
+    remindersDlq: string;
   };
   const getAtt = (id: string, attribute = 'Arn'): Json => ({ 'Fn::GetAtt': [id, attribute] });
   beforeAll(() => {
@@ -499,6 +544,8 @@ describe('phone visits', () => {
       inboundTopic: id(phone.inboundSmsTopic),
       sma: logicalId(phone.sipMediaApplication),
       opsTopic: id(synth.stateless.opsTopic),
+      reminders: id(synth.stateless.homeVisits.remindersFunction),
+      remindersDlq: id(synth.stateless.homeVisits.remindersDeadLetterQueue),
     };
   });
 
@@ -688,10 +735,17 @@ describe('phone visits', () => {
       return [...targets].sort();
     };
 
-    it('are five dead-letter queues, the dispatch queue and the urgent queue', () => {
+    it('are six dead-letter queues, the dispatch queue and the urgent queue', () => {
       const reclassifyDlq = logicalId(synth.stateless.reclassifyDeadLetterQueue.node.defaultChild);
       expect(deadLetterQueues()).toEqual(
-        [reclassifyDlq, ids.plannerDlq, ids.dispatchDlq, ids.urgentDlq, ids.inboundDlq].sort(),
+        [
+          reclassifyDlq,
+          ids.plannerDlq,
+          ids.dispatchDlq,
+          ids.urgentDlq,
+          ids.inboundDlq,
+          ids.remindersDlq,
+        ].sort(),
       );
       expect(
         ofType('AWS::SQS::Queue')
@@ -735,6 +789,7 @@ describe('phone visits', () => {
       });
       expect(alarmed.sort()).toEqual(deadLetterQueues());
       expect(alarmed).toContain(ids.urgentDlq);
+      expect(alarmed).toContain(ids.remindersDlq);
     });
 
     it('notify an ops topic that is KMS-encrypted, TLS-only and open to CloudWatch alarms of this account only', () => {
@@ -922,7 +977,7 @@ describe('phone visits', () => {
       }
     });
 
-    it('let exactly the four phone-visit functions queue jobs, on the dispatch and urgent queues only', () => {
+    it('let exactly the four phone-visit functions and the reminders queue jobs, on the dispatch and urgent queues only', () => {
       const queues = [getAtt(ids.dispatchQueue), getAtt(ids.urgentQueue)].map((arn) => JSON.stringify(arn));
       const senders = allStatements().filter(
         ([, s]) =>
@@ -934,7 +989,7 @@ describe('phone visits', () => {
           .map(([roleId, s]) => `${roleId} ${JSON.stringify(s.Action)} ${JSON.stringify(s.Resource)}`)
           .sort(),
       ).toEqual(
-        [ids.planner, ids.dispatcher, ids.voice, ids.smsInbound]
+        [ids.planner, ids.dispatcher, ids.voice, ids.smsInbound, ids.reminders]
           .map((fnId) => `${roleOfFunction(fnId)} "sqs:SendMessage" [${queues.join(',')}]`)
           .sort(),
       );
@@ -944,6 +999,7 @@ describe('phone visits', () => {
         [ids.dispatcher]: [],
         [ids.voice]: [],
         [ids.smsInbound]: [ids.inboundDlq],
+        [ids.reminders]: [ids.remindersDlq],
       };
       for (const [fnId, deadLetterQueues] of Object.entries(ownDeadLetterQueue)) {
         const sends = statementsOfRole(roleOfFunction(fnId)).filter((s) =>
@@ -982,6 +1038,256 @@ describe('phone visits', () => {
         ]),
       );
       expect(consumers).toHaveLength(2);
+    });
+  });
+});
+
+describe('home visits', () => {
+  let ids: {
+    reminders: string;
+    reports: string;
+    visitPage: string;
+    remindersDlq: string;
+    dispatchQueue: string;
+    urgentQueue: string;
+    api: string;
+  };
+  const getAtt = (id: string, attribute = 'Arn'): Json => ({ 'Fn::GetAtt': [id, attribute] });
+  const allStatements = (): [string, Statement][] =>
+    ofType('AWS::IAM::Role').flatMap(([roleId]) =>
+      statementsOfRole(roleId).map((s): [string, Statement] => [roleId, s]),
+    );
+  beforeAll(() => {
+    const { homeVisits, phoneVisits } = synth.stateless;
+    const id = (construct: { node: { defaultChild?: unknown } }): string =>
+      logicalId(construct.node.defaultChild);
+    ids = {
+      reminders: id(homeVisits.remindersFunction),
+      reports: id(homeVisits.reportsFunction),
+      visitPage: id(homeVisits.visitPageFunction),
+      remindersDlq: id(homeVisits.remindersDeadLetterQueue),
+      dispatchQueue: id(phoneVisits.dispatchQueue),
+      urgentQueue: id(phoneVisits.urgentQueue),
+      api: id(synth.stateless.api),
+    };
+  });
+
+  describe('reminder job', () => {
+    it('runs nodejs22.x for up to 5 minutes with the phone environment, the secret and the public base URL', () => {
+      expect(res(ids.reminders).Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Timeout: 300,
+        MemorySize: 1024,
+        DeadLetterConfig: { TargetArn: getAtt(ids.remindersDlq) },
+      });
+      expect(variables(ids.reminders)).toEqual({
+        TABLE_NAME: imported.tableName,
+        POWERTOOLS_SERVICE_NAME: 'anxin-reminders',
+        NODE_OPTIONS: '--enable-source-maps',
+        DISPATCH_QUEUE_URL: { Ref: ids.dispatchQueue },
+        URGENT_QUEUE_URL: { Ref: ids.urgentQueue },
+        PROVIDER_LIMITS: '{"callsPerSecond":1,"callsInProgress":10,"smsPartsPerSecond":10}',
+        LINK_SIGNING_SECRET_ARN: imported.secretArn,
+        // the $default stage URL of the HTTP API (ends with "/")
+        PUBLIC_BASE_URL: {
+          'Fn::Join': [
+            '',
+            [
+              'https://',
+              { Ref: ids.api },
+              '.execute-api.',
+              { Ref: 'AWS::Region' },
+              '.',
+              { Ref: 'AWS::URLSuffix' },
+              '/',
+            ],
+          ],
+        },
+      });
+    });
+
+    it('fires at 08:30 every day in the Asia/Shanghai time zone', () => {
+      const schedule = res(logicalId(synth.stateless.homeVisits.remindersSchedule)).Properties;
+      expect(schedule).toMatchObject({
+        ScheduleExpression: 'cron(30 8 * * ? *)',
+        ScheduleExpressionTimezone: 'Asia/Shanghai',
+        State: 'ENABLED',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+      });
+    });
+
+    it('invokes the reminders function, dead-letters to its queue, and gives up after 3 hours', () => {
+      const schedule = res(logicalId(synth.stateless.homeVisits.remindersSchedule)).Properties;
+      expect(schedule.Target).toMatchObject({
+        Arn: getAtt(ids.reminders),
+        DeadLetterConfig: { Arn: getAtt(ids.remindersDlq) },
+        RetryPolicy: { MaximumEventAgeInSeconds: 3 * 60 * 60, MaximumRetryAttempts: 10 },
+      });
+      const roleId = (schedule.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn[
+        'Fn::GetAtt'
+      ][0];
+      expect(
+        (res(roleId).Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement,
+      ).toEqual([
+        expect.objectContaining({
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        }),
+      ]);
+      expect(
+        statementsOfRole(roleId).map(({ Effect, Action, Resource }) => ({ Effect, Action, Resource })),
+      ).toEqual([
+        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt(ids.reminders) },
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(ids.remindersDlq) },
+      ]);
+    });
+
+    it('has an alarm on its dead-letter queue', () => {
+      const alarmed = ofType('AWS::CloudWatch::Alarm').map(
+        ([, a]) =>
+          (a.Properties.Dimensions as { Value: { 'Fn::GetAtt': [string, string] } }[])[0]?.Value[
+            'Fn::GetAtt'
+          ][0],
+      );
+      expect(alarmed).toContain(ids.remindersDlq);
+    });
+
+    it('may use the table and all three indexes, read and write', () => {
+      const dynamodb = statementsOfRole(roleOfFunction(ids.reminders)).filter((s) =>
+        asList(s.Action).some((a) => a.startsWith('dynamodb:')),
+      );
+      expect(dynamodb).toHaveLength(1);
+      // it writes the short-link items (/l/{id}, with an expiry) that the texts point at
+      expect(asList(dynamodb[0]?.Action)).toEqual(
+        expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+      );
+      expect(asList(dynamodb[0]?.Resource)).toEqual([
+        imported.tableArn,
+        ...['gsi1', 'gsi2', 'gsi3'].map((index) => ({
+          'Fn::Join': ['', [imported.tableArn, `/index/${index}`]],
+        })),
+      ]);
+    });
+  });
+
+  describe('reports function', () => {
+    it('has 1536 MB and the 29 s of the HTTP API, and only the table name', () => {
+      expect(res(ids.reports).Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        MemorySize: 1536,
+        Timeout: 29,
+      });
+      expect(variables(ids.reports)).toEqual({
+        TABLE_NAME: imported.tableName,
+        POWERTOOLS_SERVICE_NAME: 'anxin-reports',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    });
+
+    it('may only read: GetItem and Query on the table and gsi1, the key only to decrypt through DynamoDB', () => {
+      const statements = statementsOfRole(roleOfFunction(ids.reports));
+      const byPrefix = (prefix: string) =>
+        statements.filter((s) => asList(s.Action).some((a) => a.startsWith(prefix)));
+      const dynamodb = byPrefix('dynamodb:');
+      expect(dynamodb).toHaveLength(1);
+      expect(asList(dynamodb[0]?.Action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+      expect(asList(dynamodb[0]?.Resource)).toEqual([
+        imported.tableArn,
+        { 'Fn::Join': ['', [imported.tableArn, '/index/gsi1']] },
+      ]);
+      const kms = byPrefix('kms:');
+      expect(kms).toHaveLength(1);
+      expect(asList(kms[0]?.Action).sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+      expect(kms[0]?.Resource).toEqual(imported.keyArn);
+      expect(kms[0]?.Condition).toEqual({
+        StringEquals: {
+          'kms:ViaService': {
+            'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+          },
+        },
+      });
+      expect(byPrefix('sqs:')).toEqual([]);
+      expect(byPrefix('secretsmanager:')).toEqual([]);
+    });
+  });
+
+  describe('visit page function', () => {
+    it('has the table name and the link signing secret ARN, and a short timeout', () => {
+      expect(res(ids.visitPage).Properties).toMatchObject({ Runtime: 'nodejs22.x', Timeout: 10 });
+      expect(variables(ids.visitPage)).toEqual({
+        TABLE_NAME: imported.tableName,
+        POWERTOOLS_SERVICE_NAME: 'anxin-visit-page',
+        NODE_OPTIONS: '--enable-source-maps',
+        LINK_SIGNING_SECRET_ARN: imported.secretArn,
+      });
+    });
+
+    it('may read and write the table items, and queue nothing', () => {
+      const statements = statementsOfRole(roleOfFunction(ids.visitPage));
+      const dynamodb = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));
+      expect(dynamodb).toHaveLength(1);
+      expect(asList(dynamodb[0]?.Action)).toEqual(
+        expect.arrayContaining([
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+        ]),
+      );
+      expect(statements.filter((s) => asList(s.Action).some((a) => a.startsWith('sqs:')))).toEqual([]);
+    });
+
+    it('is invoked by API Gateway only for /v/{token} and /l/{id} of this API', () => {
+      const permissions = ofType('AWS::Lambda::Permission').filter(
+        ([, p]) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify(getAtt(ids.visitPage)),
+      );
+      expect(permissions.length).toBeGreaterThan(0);
+      const sourcePaths = permissions.map(([id, p]) => {
+        expect(p.Properties.Principal, id).toBe('apigateway.amazonaws.com');
+        const parts = (p.Properties.SourceArn as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+        expect(parts, id).toContainEqual({ Ref: ids.api });
+        return parts.at(-1);
+      });
+      expect([...new Set(sourcePaths)].sort()).toEqual(['/*/*/l/{id}', '/*/*/v/{token}']);
+    });
+  });
+
+  describe('link signing secret', () => {
+    it('is readable only by the reminders and visit-page functions (GetSecretValue on that secret)', () => {
+      const readers = allStatements().filter(([, s]) =>
+        asList(s.Action).some((a) => a.startsWith('secretsmanager:')),
+      );
+      expect(readers.map(([roleId]) => roleId).sort()).toEqual(
+        [roleOfFunction(ids.reminders), roleOfFunction(ids.visitPage)].sort(),
+      );
+      for (const [roleId, statement] of readers) {
+        expect(statement.Action, roleId).toBe('secretsmanager:GetSecretValue');
+        expect(statement.Resource, roleId).toEqual(imported.secretArn);
+      }
+    });
+
+    it('lets those two decrypt with the app key only through Secrets Manager and only for that secret', () => {
+      const viaSecretsManager = allStatements().filter(([, s]) =>
+        JSON.stringify(s.Condition ?? {}).includes('secretsmanager.'),
+      );
+      expect(viaSecretsManager.map(([roleId]) => roleId).sort()).toEqual(
+        [roleOfFunction(ids.reminders), roleOfFunction(ids.visitPage)].sort(),
+      );
+      for (const [roleId, statement] of viaSecretsManager) {
+        expect(statement, roleId).toMatchObject({
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: imported.keyArn,
+          Condition: {
+            StringEquals: {
+              'kms:ViaService': {
+                'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+              },
+              'kms:EncryptionContext:SecretARN': imported.secretArn,
+            },
+          },
+        });
+      }
     });
   });
 });

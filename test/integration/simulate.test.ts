@@ -18,14 +18,16 @@ let week: SimulationResult;
 let weekAgain: SimulationResult;
 let typhoon: SimulationResult;
 let help: SimulationResult;
+let month: SimulationResult;
 
 beforeAll(async () => {
   // every run has a table of its own in the tier's DynamoDB Local, so they can run side by side
-  [week, weekAgain, typhoon, help] = await Promise.all([
+  [week, weekAgain, typhoon, help, month] = await Promise.all([
     run('week-basic'),
     run('week-basic'),
     run('typhoon-no-response'),
     run('help-now'),
+    run('month-home-visits'),
   ]);
 }, 600_000);
 
@@ -225,6 +227,104 @@ describe('examples/help-now.json: help by keypad and by text', () => {
       ['voice', '+8613900000071'],
       ['voice', '+8613900000072'],
     ]);
+  });
+});
+
+describe('examples/month-home-visits.json: a month of home visits and digests', () => {
+  const day = (at: string) => at.slice(0, 10);
+
+  it('sends digests at 08:30, at most one per contact and day, 7, 3 and 1 days before the deadline', () => {
+    expect(month.errors).toEqual([]);
+    const digests = month.texts.filter((t) => t.purpose === 'digest');
+    expect(digests).toHaveLength(month.reminders.length);
+    expect(month.summary.reminders).toBe(month.reminders.length);
+    for (const r of month.reminders) expect(clock(r.at), r.at).toBe('08:30');
+    const perContactDay = month.reminders.map((r) => `${r.contactId} ${day(r.at)}`);
+    expect(new Set(perContactDay).size).toBe(perContactDay.length);
+    // the contact who never visits: its A elder's July home visit is due on the 31st
+    const never = month.reminders.filter((r) => r.contactId === 'contact-never');
+    expect(never.map((r) => [day(r.at), r.items, r.elderIds])).toEqual([
+      ['2025-07-24', 1, ['a-never']],
+      ['2025-07-28', 1, ['a-never']],
+      ['2025-07-30', 1, ['a-never']],
+    ]);
+    // the contact who visits on the 24th hears once, that morning, and never again
+    const visits = month.reminders.filter((r) => r.contactId === 'contact-visits');
+    expect(visits.map((r) => [day(r.at), r.elderIds])).toEqual([['2025-07-24', ['a-visited']]]);
+  });
+
+  it('records the visit-on-day contact’s `<code> 1` texts as home visits that count', () => {
+    const replies = month.replies.filter((r) => r.contactId === 'contact-visits');
+    expect(replies).toHaveLength(3);
+    for (const r of replies) {
+      expect(r.at).toBe('2025-07-24T10:00:00.000+08:00');
+      expect(r.text).toMatch(/^\d{2,3} 1$/);
+    }
+    const home = month.visits.filter((v) => v.mode === 'home');
+    expect(home.map((v) => [v.elderId, day(v.at)]).sort()).toEqual([
+      ['a-visited', '2025-07-24'],
+      ['b-visited', '2025-07-24'],
+      ['c-visited', '2025-07-24'],
+    ]);
+    const { total } = month.report;
+    expect(month.report.month).toBe('2025-07');
+    expect(month.report.scope.county).toBe('440703');
+    for (const c of ['A', 'B', 'C'] as const)
+      expect(total.homeCompliance[c], c).toMatchObject({ served: 2, met: 1, rate: 0.5 });
+    // an A elder's monthly visit is a home visit: the one who never had one is not met
+    expect(total.visitRate).toEqual({ served: 6, met: 5, rate: 0.8333 });
+  });
+
+  it('has a monthly report whose numbers are what the result’s visits imply', () => {
+    const { total } = month.report;
+    const inMonth = month.visits.filter((v) => v.at.startsWith('2025-07'));
+    for (const mode of ['home', 'phone', 'video', 'automated'] as const)
+      expect(total.visits[mode], mode).toBe(inMonth.filter((v) => v.mode === mode).length);
+    const visited = (id: string, home: boolean) =>
+      inMonth.some((v) => v.elderId === id && (!home || v.mode === 'home'));
+    for (const c of ['A', 'B', 'C'] as const) {
+      const ids = month.elders.filter((e) => e.category === c).map((e) => e.id);
+      expect(total.homeCompliance[c].served, c).toBe(ids.length);
+      expect(total.homeCompliance[c].met, c).toBe(ids.filter((id) => visited(id, true)).length);
+    }
+    const met = month.elders.filter((e) => visited(e.id, e.category === 'A')).length;
+    expect(total.visitRate.met).toBe(met);
+    expect(total.elders).toBe(month.elders.length);
+    expect(total.notReached).toBe(month.elders.filter((e) => !visited(e.id, false)).length);
+  });
+
+  it('has an after-digest contact record a visit for each elder the digest names, after its delay', async () => {
+    const base = example('month-home-visits') as ScenarioInput;
+    const [contact] = base.contacts ?? [];
+    const [elderA] = base.elders;
+    if (!contact || !elderA) throw new Error('the example changed');
+    const result = await simulate(
+      {
+        ...base,
+        start: '2025-07-24T08:00:00+08:00',
+        days: 1,
+        contacts: [{ ...contact, homeVisits: { behaviour: 'after-digest', delayMinutes: 45, reply: 1 } }],
+        elders: [elderA],
+      },
+      { endpoint: inject('dynamoEndpoint') },
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.reminders.map((r) => [r.contactId, clock(r.at), r.elderIds])).toEqual([
+      ['contact-visits', '08:30', ['a-visited']],
+    ]);
+    expect(result.replies.map((r) => [clock(r.at), r.contactId])).toEqual([['09:15', 'contact-visits']]);
+    expect(result.visits.filter((v) => v.mode === 'home').map((v) => [v.elderId, clock(v.at)])).toEqual([
+      ['a-visited', '09:15'],
+    ]);
+    expect(result.report.total.homeCompliance.A).toMatchObject({ served: 1, met: 1 });
+  }, 120_000);
+
+  it('leaves the examples without home-visit contacts as they were: no digests', () => {
+    for (const result of [week, typhoon, help]) {
+      expect(result.reminders).toEqual([]);
+      expect(result.texts.filter((t) => t.purpose === 'digest')).toEqual([]);
+      expect(result.replies.filter((r) => /^\d{2,3} [123]$/.test(r.text))).toEqual([]);
+    }
   });
 });
 

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { TextRecord } from '../../local/phone/network.js';
 import { between, seededRandom } from '../../local/simulation/random.js';
 import { buildRows, type Directory, kebab, type SimulationResult } from '../../local/simulation/result.js';
+import { SIMULATION_POLICY } from '../../local/simulation/scenario.js';
 import { formatSummary } from '../../local/simulation/summary.js';
 import type { Case } from '../../shared/phone/case.js';
 import type { CheckIn } from '../../shared/phone/checkin.js';
+import { buildMonthlyReport } from '../../shared/reports/monthly.js';
 import { isoInPolicyZone } from '../../shared/time.js';
 
 const directory: Directory = {
@@ -211,6 +213,18 @@ describe('formatSummary', () => {
       replies: [],
       visits: [{ elderId: 'elder-a', at: '2025-07-01T09:30:00.000+08:00', mode: 'automated' }],
       cases: [],
+      reminders: [],
+      report: buildMonthlyReport({
+        month: '2025-07',
+        today: '2025-07-02',
+        scope: { county: '440703' },
+        counties: SIMULATION_POLICY.counties,
+        lossOfAbilityFrom: SIMULATION_POLICY.lossOfAbilityFrom,
+        elders: [],
+        visits: [],
+        cases: [],
+        contacts: [],
+      }),
       summary: {
         days: 1,
         elders: 1,
@@ -218,6 +232,7 @@ describe('formatSummary', () => {
         calls: 2,
         texts: 0,
         visits: 1,
+        reminders: 0,
         casesOpened: 0,
         casesAcknowledged: 0,
         peaks: { inProgress: 1, callsInOneSecond: 1, smsPartsInOneSecond: 0 },
@@ -230,6 +245,8 @@ describe('formatSummary', () => {
     const summary = formatSummary(result);
     expect(summary).toContain('外呼 calls 2');
     expect(summary).toContain('同时通话 calls in progress 1/10');
+    expect(summary).toContain('提醒 reminders 0');
+    expect(summary).toContain('探访率 visit rate 0/0 -');
     expect(summary).toMatch(/elder-a +A voice +- +no-answer well +- +1 +-/);
   });
 });

@@ -99,6 +99,41 @@ describe('parseScenario', () => {
     expect(result.scenario.config.phonePolicy.windows).toEqual(DEFAULT_PHONE_POLICY.windows);
   });
 
+  it('takes a contact’s home visits: never unless said, reply 1 by default', () => {
+    const contact = { id: 'contact-1', name: '测试联系人', phone: '13900000001', behaviour: 'ack' };
+    const result = parseScenario(
+      aScenario({ contacts: [{ ...contact, homeVisits: { behaviour: 'visit-on-day', day: 3 } }] }),
+    );
+    if (!result.ok) throw new Error(formatScenarioErrors(result.errors));
+    expect(result.scenario.contacts[0]?.homeVisits).toEqual({ behaviour: 'visit-on-day', day: 3, reply: 1 });
+    const plain = parseScenario(aScenario());
+    expect(plain.ok && plain.scenario.contacts[0]?.homeVisits).toBeUndefined();
+    const empty = parseScenario(aScenario({ contacts: [{ ...contact, homeVisits: {} }] }));
+    expect(empty.ok && empty.scenario.contacts[0]?.homeVisits).toEqual({ behaviour: 'never', reply: 1 });
+  });
+
+  it('rejects bad home visits in both languages, naming where', () => {
+    const contact = (homeVisits: unknown) => ({
+      id: 'contact-1',
+      name: '测试联系人',
+      phone: '13900000001',
+      behaviour: 'ack',
+      homeVisits,
+    });
+    expect(errorsOf(aScenario({ contacts: [contact({ behaviour: 'sometimes' })] }))).toEqual([
+      { path: 'contacts.0.homeVisits.behaviour', message: expect.stringContaining('visit-on-day') },
+    ]);
+    expect(errorsOf(aScenario({ contacts: [contact({ behaviour: 'never', reply: 4 })] }))).toEqual([
+      { path: 'contacts.0.homeVisits.reply', message: expect.stringContaining('reply must be 1, 2 or 3') },
+    ]);
+    expect(errorsOf(aScenario({ contacts: [contact({ behaviour: 'visit-on-day' })] }))).toEqual([
+      { path: 'contacts.0.homeVisits.day', message: expect.stringContaining('needs day') },
+    ]);
+    expect(errorsOf(aScenario({ contacts: [contact({ behaviour: 'visit-on-day', day: 8 })] }))).toEqual([
+      { path: 'contacts.0.homeVisits.day', message: expect.stringContaining('between 1 and') },
+    ]);
+  });
+
   it('rejects unknown fields at every level, naming where', () => {
     const errors = errorsOf(
       aScenario({
