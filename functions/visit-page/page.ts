@@ -124,6 +124,7 @@ button small{color:#e3f0ff}
 button:focus,input:focus,textarea:focus,a:focus{outline:3px solid #ffb300;outline-offset:1px}
 .list{list-style:none;padding:0}.list li{border:1px solid #ccc;border-radius:10px;padding:12px;margin:0 0 12px;line-height:1.6}
 a.record{display:block;text-align:center;min-height:48px;line-height:48px;margin-top:8px;background:#1565c0;color:#fff;border-radius:10px;text-decoration:none;font-weight:600}
+a.record small{color:#e3f0ff}
 `;
 
 function layout(title: string, body: string): string {
