@@ -1,9 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateInPolicyZone } from '../../shared/time.js';
+import { phoneBrowser, SHOTS } from '../support/browser.js';
 import { LocalStack } from '../support/local-stack.js';
 
 /**
@@ -12,14 +10,11 @@ import { LocalStack } from '../support/local-stack.js';
  * phone's size, a check-in call answered by hand, 2 pressed, and the escalation text arriving on the
  * paired visit contact's phone.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = 'test-results';
 const CLOCK_START = `${dateInPolicyZone(new Date())}T09:05:00+08:00`;
 
 const stack = new LocalStack({ ANXIN_CLOCK_START: CLOCK_START });
-let context: BrowserContext;
+let closeBrowser: (() => Promise<void>) | undefined;
 let page: Page;
-const profileDir = mkdtempSync(join(tmpdir(), 'anxin-e2e-chromium-'));
 
 interface PhoneState {
   clock: string;
@@ -35,34 +30,12 @@ interface PhoneState {
 
 beforeAll(async () => {
   await stack.start();
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  mkdirSync(SHOTS, { recursive: true });
+  ({ page, close: closeBrowser } = await phoneBrowser({ width: 390, height: 844 }));
 });
 
 afterAll(async () => {
-  await context?.close();
+  await closeBrowser?.();
   await stack.dispose();
-  rmSync(profileDir, { recursive: true, force: true });
 });
 
 describe('/phone', () => {

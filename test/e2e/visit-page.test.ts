@@ -1,10 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_DEV_LINK_SECRET, visitLinkFor } from '../../shared/homevisits/links.js';
 import { dateInPolicyZone } from '../../shared/time.js';
+import { phoneBrowser, SHOTS } from '../support/browser.js';
 import { LocalStack } from '../support/local-stack.js';
 
 /**
@@ -12,42 +10,20 @@ import { LocalStack } from '../support/local-stack.js';
  * link for a demo elder and the paired contact (signed with the local-only dev secret, as the
  * reminder texts sign them locally), the form in headless Chromium at 360 px, a safety risk ticked.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = 'test-results';
 const CLOCK_START = `${dateInPolicyZone(new Date())}T10:05:00+08:00`;
 
 const stack = new LocalStack({ ANXIN_CLOCK_START: CLOCK_START, ANXIN_LOG_LEVEL: 'INFO' });
-let context: BrowserContext;
+let closeBrowser: (() => Promise<void>) | undefined;
 let page: Page;
-const profileDir = mkdtempSync(join(tmpdir(), 'anxin-e2e-chromium-'));
 
 beforeAll(async () => {
   await stack.start();
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-    viewport: { width: 360, height: 740 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  mkdirSync(SHOTS, { recursive: true });
+  ({ page, close: closeBrowser } = await phoneBrowser({ width: 360, height: 740 }));
 });
 
 afterAll(async () => {
-  await context?.close();
+  await closeBrowser?.();
   await stack.dispose();
-  rmSync(profileDir, { recursive: true, force: true });
 });
 
 describe('the visit page', () => {
