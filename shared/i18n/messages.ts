@@ -189,6 +189,67 @@ export const messages = {
     '指定镇（街道）时须同时指定县（市、区）',
     'A township needs its county (county=…)',
   ],
+  // campaigns (issue 5, section 2)
+  'campaign.window.order': ['活动结束时间须晚于开始时间', 'The campaign window must end after it starts'],
+  'campaign.window.tooLong': ['活动时间不能超过 31 天', 'A campaign window cannot be longer than 31 days'],
+  'campaign.cadence.missing': [
+    '目标类别须设定活动期间的联系频率',
+    'Every targeted category needs a cadence during the campaign',
+  ],
+  'campaign.townships.notTargeted': [
+    '镇（街道）所属的县（市、区）须在目标县中',
+    'A township must belong to one of the targeted counties',
+  ],
+  'campaign.transition.illegal': [
+    '活动当前状态不允许此操作',
+    'The campaign cannot do that in its current state',
+  ],
+  'campaign.approve.byCreator': [
+    '创建人不能审批自己的活动，须由另一位管理员审批',
+    'The creator cannot approve their own campaign; a second administrator must',
+  ],
+  'campaign.start.needsApproval': [
+    '活动规模超过上限，须经另一位管理员审批后才能开始',
+    'The campaign is over the size limit and needs a second administrator’s approval before it starts',
+  ],
+  'campaign.start.windowOver': ['活动时间已结束', 'The campaign window has already ended'],
+  'campaign.preview.roundDoesNotFit': [
+    '一轮联系无法在当天的通话时段内完成',
+    'A round cannot finish inside that day’s calling windows',
+  ],
+  'campaign.preview.startsTooSoon': [
+    '距离活动开始的时间不足以完成第一轮联系',
+    'The campaign starts sooner than its first round needs to finish',
+  ],
+  'campaign.preview.noAudience': ['没有符合条件的老年人', 'No elder matches the target'],
+  'campaign.preview.noRounds': [
+    '活动时间内没有可用的通话时段',
+    'No calling window falls inside the campaign window',
+  ],
+  'campaign.preview.textLong': [
+    '短信超过 70 个字，将分多条发送',
+    'The text is over 70 characters and will be sent in several parts',
+  ],
+  // CAP 1.2 weather alerts → draft campaigns (issue 5, section 3)
+  'cap.signatureMissing': ['预警消息未签名（缺少签名）', 'The alert is unsigned (no signature)'],
+  'cap.signatureInvalid': ['预警消息签名无效', 'The alert signature is not valid'],
+  'cap.tooLarge': ['预警消息过大', 'The alert is too large'],
+  'cap.notXml': ['预警消息不是有效的 XML', 'The alert is not well-formed XML'],
+  'cap.namespace': [
+    '不是 CAP 1.2 预警（根元素应为 urn:oasis:names:tc:emergency:cap:1.2 命名空间的 alert）',
+    'Not a CAP 1.2 alert (root must be alert in namespace urn:oasis:names:tc:emergency:cap:1.2)',
+  ],
+  'cap.invalid': ['预警消息缺少字段或字段无效', 'The alert has missing or invalid fields'],
+  'cap.expired': ['预警已过期', 'The alert has expired'],
+  'cap.noCounty': [
+    '预警范围内没有本系统管辖的县（市、区）',
+    'The alert covers none of the configured counties',
+  ],
+  'cap.cancel': ['这是取消预警的消息，不会生成活动', 'This message cancels an alert; no campaign is drafted'],
+  'cap.notAlert': [
+    '该类型的消息（确认或错误通知）不会生成活动',
+    'Acknowledgement and error messages do not draft a campaign',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof messages;
