@@ -14,6 +14,7 @@ import type { IsoDate } from '../time.js';
 import type { Db } from './client.js';
 import { contactKeys, dueKeys, elderKeys, personKey, phoneKeys } from './keys.js';
 import { codeTaken, pairingChanges } from './pairing.js';
+import { queryPrefix } from './query.js';
 import { registerTable } from './table.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -408,24 +409,12 @@ export async function eldersOnAgeLine(db: Db, date: IsoDate): Promise<string[]> 
 
 /** Reads an elder's audit trail, oldest first. */
 export async function listAudit(db: Db, elderId: string): Promise<AuditEntry[]> {
-  const out = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': elderKeys.profile(elderId).pk, ':prefix': 'AUDIT#' },
-    }),
-  );
-  return (out.Items ?? []).map((i) => strip<AuditEntry>(i));
+  return (await queryPrefix(db, elderKeys.profile(elderId).pk, 'AUDIT#')).map((i) => strip<AuditEntry>(i));
 }
 
 /** Reads an elder's refusal records, oldest first. */
 export async function listRefusals(db: Db, elderId: string): Promise<RefusalRecord[]> {
-  const out = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': elderKeys.profile(elderId).pk, ':prefix': 'REFUSAL#' },
-    }),
+  return (await queryPrefix(db, elderKeys.profile(elderId).pk, 'REFUSAL#')).map((i) =>
+    strip<RefusalRecord>(i),
   );
-  return (out.Items ?? []).map((i) => strip<RefusalRecord>(i));
 }

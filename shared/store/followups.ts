@@ -1,5 +1,6 @@
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.js';
+import { queryPrefix } from './query.js';
 
 /**
  * A follow-up item: a home visit found that the elder needs follow-up, or a safety risk. It shows in
@@ -40,14 +41,9 @@ export async function openFollowUp(db: Db, item: FollowUp): Promise<void> {
 
 /** An elder's follow-up items, oldest first (open and closed). */
 export async function listFollowUps(db: Db, elderId: string): Promise<FollowUp[]> {
-  const out = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `ELDER#${elderId}`, ':prefix': 'FOLLOWUP#' },
-    }),
+  return (await queryPrefix(db, `ELDER#${elderId}`, 'FOLLOWUP#')).map(
+    ({ pk: _p, sk: _s, type: _t, ...f }) => f as unknown as FollowUp,
   );
-  return (out.Items ?? []).map(({ pk: _p, sk: _s, type: _t, ...f }) => f as FollowUp);
 }
 
 /** Closes a follow-up item (a later visit dealt with it). */

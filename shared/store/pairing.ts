@@ -3,13 +3,12 @@ import {
   BatchGetCommand,
   GetCommand,
   PutCommand,
-  paginateQuery,
-  QueryCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { allocateCode } from '../homevisits/codes.js';
 import type { AuditEntry, Elder } from '../register/elder.js';
 import type { Db } from './client.js';
+import { queryPrefix } from './query.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -65,21 +64,6 @@ export async function getPairing(db: Db, contactId: string, elderId: string): Pr
   if (!out.Item) return undefined;
   const { pk: _p, sk: _s, type: _t, ...pairing } = out.Item;
   return pairing as Pairing;
-}
-
-async function queryPrefix(db: Db, pk: string, prefix: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  const pages = paginateQuery(
-    { client: db.doc },
-    {
-      TableName: db.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-      ConsistentRead: true,
-    },
-  );
-  for await (const page of pages) items.push(...(page.Items ?? []));
-  return items;
 }
 
 /** Lists a contact's paired elders with their codes (Query `CONTACT#id`, `PAIRED#…`). */
@@ -220,12 +204,7 @@ export async function putHomeVisitAttempt(db: Db, attempt: HomeVisitAttempt): Pr
 
 /** An elder's home-visit attempts, oldest first. */
 export async function listHomeVisitAttempts(db: Db, elderId: string): Promise<HomeVisitAttempt[]> {
-  const out = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `ELDER#${elderId}`, ':prefix': 'ATTEMPT#' },
-    }),
+  return (await queryPrefix(db, `ELDER#${elderId}`, 'ATTEMPT#')).map(
+    ({ pk: _p, sk: _s, type: _t, ...a }) => a as unknown as HomeVisitAttempt,
   );
-  return (out.Items ?? []).map(({ pk: _p, sk: _s, type: _t, ...a }) => a as HomeVisitAttempt);
 }
