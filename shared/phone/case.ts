@@ -149,18 +149,13 @@ function climb(c: Case, ladder: Ladder, now: Date, policy: PhoneVisitPolicy): nu
  * Opens a case. No response: the paired contact first. Needs help: no waiting, the contact and the
  * first emergency contact at once.
  */
-export function openCase(input: {
-  id: string;
-  code: string;
-  elderId: string;
-  checkInId?: string;
-  county: string;
-  township: string;
-  reason: CaseReason;
-  ladder: Ladder;
-  now: Date;
-  policy: PhoneVisitPolicy;
-}): CaseTransition {
+export function openCase(
+  input: Pick<Case, 'id' | 'code' | 'elderId' | 'checkInId' | 'county' | 'township' | 'reason'> & {
+    ladder: Ladder;
+    now: Date;
+    policy: PhoneVisitPolicy;
+  },
+): CaseTransition {
   const c: Case = {
     id: input.id,
     code: input.code,
