@@ -178,15 +178,16 @@ async function startDue(deps: PhoneDeps, elderId: string, now: Date): Promise<bo
     throw error;
   }
   deps.log('check-in opened', { checkInId: checkIn.id, channel, plannedAt: checkIn.next?.at });
-  if (checkIn.next && checkIn.next.at <= now.toISOString()) await checkInDue(deps, checkIn.id, now);
+  // the elder was just read: the first attempt, when due now, is queued without reading it again
+  if (checkIn.next && checkIn.next.at <= now.toISOString()) await checkInDue(deps, checkIn.id, now, elder);
   return true;
 }
 
-async function checkInDue(deps: PhoneDeps, checkInId: string, now: Date): Promise<number> {
+async function checkInDue(deps: PhoneDeps, checkInId: string, now: Date, known?: Elder): Promise<number> {
   return withRetry(async () => {
     const current = await getCheckIn(deps.db, checkInId);
     if (!current) return 0;
-    const elder = await getElder(deps.db, current.elderId);
+    const elder = known?.id === current.elderId ? known : await getElder(deps.db, current.elderId);
     if (!elder) return 0;
     const t = onDue(current, now, policyOf(deps, current.county), windowsOf(deps, elder));
     const effects = await commitCheckIn(deps, current, t, elder, now);
