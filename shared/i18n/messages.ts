@@ -250,6 +250,13 @@ export const messages = {
     '该类型的消息（确认或错误通知）不会生成活动',
     'Acknowledgement and error messages do not draft a campaign',
   ],
+  // access (issue 5, section 1)
+  'auth.required': ['请先登录', 'Please log in'],
+  'auth.forbidden': ['您没有权限执行此操作', 'You are not allowed to do this'],
+  // access (issue 5): new keys above this line
+  // campaign API (issue 5): new keys above this line
+  // campaign runs (issue 5): new keys above this line
+  // console and login (issue 5): new keys above this line
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof messages;

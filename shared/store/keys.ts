@@ -125,3 +125,17 @@ export const phoneKeys = {
   plannerCursor: () => ({ pk: 'PLANNER', sk: 'CURSOR' }),
   stats: (name: string, date: string) => ({ pk: `STATS#${name}`, sk: date }),
 };
+
+/**
+ * Campaigns (issue 5): the campaign, its progress counters, all campaigns newest first (gsi1) and the
+ * live ones (running or paused) on a sparse gsi2 the planner reads every run.
+ */
+export const campaignKeys = {
+  item: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'CAMPAIGN' }),
+  progress: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'PROGRESS' }),
+  list: (createdAt: string, campaignId: string) => ({
+    gsi1pk: 'CAMPAIGNS',
+    gsi1sk: `${createdAt}#${campaignId}`,
+  }),
+  live: (campaignId: string) => ({ gsi2pk: 'CAMPAIGNS#live', gsi2sk: campaignId }),
+};

@@ -1,0 +1,150 @@
+import { GetCommand, PutCommand, paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Campaign, CampaignStatus } from '../campaigns/campaign.js';
+import type { Db } from './client.js';
+import { campaignKeys } from './keys.js';
+import { StaleItem } from './phone.js';
+import { registerTable } from './table.js';
+
+/** A campaign as stored: the domain record plus its version (optimistic lock) and last change. */
+export type StoredCampaign = Campaign & {
+  version: number;
+  updatedAt: string;
+  updatedBy: string;
+};
+
+/** What a campaign's check-ins came to so far (live progress); every field counts up from 0. */
+export interface CampaignProgress {
+  /** check-ins opened for the campaign */
+  started: number;
+  /** answered 1 (reached and well) */
+  well: number;
+  /** answered 2 or asked for help */
+  needsHelp: number;
+  /** closed with no answer */
+  notReached: number;
+  /** cases opened from the campaign's check-ins / closed since */
+  casesOpened: number;
+  casesClosed: number;
+}
+export const PROGRESS_FIELDS = [
+  'started',
+  'well',
+  'needsHelp',
+  'notReached',
+  'casesOpened',
+  'casesClosed',
+] as const;
+export type ProgressField = (typeof PROGRESS_FIELDS)[number];
+
+const LIVE: readonly CampaignStatus[] = ['running', 'paused'];
+const KEYS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type']);
+const strip = <T>(item: Record<string, unknown>): T =>
+  Object.fromEntries(Object.entries(item).filter(([k]) => !KEYS.has(k))) as T;
+
+function campaignItem(c: StoredCampaign): Record<string, unknown> {
+  return {
+    ...campaignKeys.item(c.id),
+    ...campaignKeys.list(c.createdAt, c.id),
+    ...(LIVE.includes(c.status) ? campaignKeys.live(c.id) : {}),
+    type: 'campaign',
+    ...c,
+  };
+}
+
+/**
+ * Saves a campaign. `previousVersion` undefined: a new one (must not exist); otherwise only when nobody
+ * changed it since (StaleItem if someone did). The stored version is `previousVersion + 1` (1 when new).
+ */
+export async function saveCampaign(
+  db: Db,
+  campaign: Campaign & { updatedAt: string; updatedBy: string },
+  previousVersion: number | undefined,
+): Promise<StoredCampaign> {
+  const stored: StoredCampaign = { ...campaign, version: (previousVersion ?? 0) + 1 };
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: campaignItem(stored),
+        ...(previousVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': previousVersion } }),
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') throw new StaleItem('campaign changed');
+    throw error;
+  }
+  return stored;
+}
+
+export async function getCampaign(db: Db, campaignId: string): Promise<StoredCampaign | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.tableName, Key: campaignKeys.item(campaignId), ConsistentRead: true }),
+  );
+  return out.Item ? strip<StoredCampaign>(out.Item) : undefined;
+}
+
+/** Campaigns newest first, up to `limit`. */
+export async function listCampaigns(db: Db, limit = 200): Promise<StoredCampaign[]> {
+  const out = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      IndexName: registerTable.byCounty.indexName,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'CAMPAIGNS' },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return (out.Items ?? []).map((i) => strip<StoredCampaign>(i));
+}
+
+/** Every running or paused campaign (a sparse index: a handful of items). */
+export async function listLiveCampaigns(db: Db): Promise<StoredCampaign[]> {
+  const items: StoredCampaign[] = [];
+  const pages = paginateQuery(
+    { client: db.doc },
+    {
+      TableName: db.tableName,
+      IndexName: registerTable.byAgeLine.indexName,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'CAMPAIGNS#live' },
+    },
+  );
+  for await (const page of pages) items.push(...(page.Items ?? []).map((i) => strip<StoredCampaign>(i)));
+  return items;
+}
+
+export async function getCampaignProgress(db: Db, campaignId: string): Promise<CampaignProgress> {
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.tableName, Key: campaignKeys.progress(campaignId), ConsistentRead: true }),
+  );
+  const item = out.Item ?? {};
+  return Object.fromEntries(
+    PROGRESS_FIELDS.map((f) => [f, typeof item[f] === 'number' ? item[f] : 0]),
+  ) as unknown as CampaignProgress;
+}
+
+/**
+ * A transaction item that adds to a campaign's progress counters, so a counter moves in the same
+ * transaction as the check-in or case change it counts (never twice, never lost).
+ */
+export function progressUpdate(db: Db, campaignId: string, add: Partial<Record<ProgressField, number>>) {
+  const fields = Object.entries(add).filter(([, n]) => n !== 0);
+  return {
+    Update: {
+      TableName: db.tableName,
+      Key: campaignKeys.progress(campaignId),
+      UpdateExpression: `ADD ${fields.map(([f]) => `#${f} :${f}`).join(', ')} SET #type = :type`,
+      ExpressionAttributeNames: {
+        '#type': 'type',
+        ...Object.fromEntries(fields.map(([f]) => [`#${f}`, f])),
+      },
+      ExpressionAttributeValues: {
+        ':type': 'campaignProgress',
+        ...Object.fromEntries(fields.map(([f, n]) => [`:${f}`, n])),
+      },
+    },
+  };
+}
