@@ -16,7 +16,15 @@ export const CAMPAIGN_KINDS = [
 ] as const;
 export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
 
-export const CAMPAIGN_STATUSES = ['draft', 'approved', 'running', 'paused', 'cancelled', 'done'] as const;
+export const CAMPAIGN_STATUSES = [
+  'draft',
+  'approved',
+  'scheduled',
+  'running',
+  'paused',
+  'cancelled',
+  'done',
+] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 /** Flags a campaign may target; `true` requires the flag, `false` excludes elders who have it. */

@@ -36,7 +36,8 @@ export const PROGRESS_FIELDS = [
 ] as const;
 export type ProgressField = (typeof PROGRESS_FIELDS)[number];
 
-const LIVE: readonly CampaignStatus[] = ['running', 'paused'];
+/** on the live index: waiting for its window (scheduled), or in it */
+const LIVE: readonly CampaignStatus[] = ['scheduled', 'running', 'paused'];
 const KEYS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type']);
 const strip = <T>(item: Record<string, unknown>): T =>
   Object.fromEntries(Object.entries(item).filter(([k]) => !KEYS.has(k))) as T;
@@ -100,7 +101,7 @@ export async function listCampaigns(db: Db, limit = 200): Promise<StoredCampaign
   return (out.Items ?? []).map((i) => strip<StoredCampaign>(i));
 }
 
-/** Every running or paused campaign (a sparse index: a handful of items). */
+/** Every scheduled, running or paused campaign (a sparse index: a handful of items). */
 export async function listLiveCampaigns(db: Db): Promise<StoredCampaign[]> {
   const items: StoredCampaign[] = [];
   const pages = paginateQuery(

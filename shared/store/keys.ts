@@ -128,7 +128,7 @@ export const phoneKeys = {
 
 /**
  * Campaigns (issue 5): the campaign, its progress counters, all campaigns newest first (gsi1) and the
- * live ones (running or paused) on a sparse gsi2 the planner reads every run.
+ * live ones (scheduled, running or paused) on a sparse gsi2 the planner reads every run.
  */
 export const campaignKeys = {
   item: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'CAMPAIGN' }),
