@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import { seesPlace } from '../../shared/auth/principal.js';
 import { DomainError } from '../../shared/errors.js';
 import { importRegister } from '../../shared/import/import.js';
 import { IMPORT_MODES } from '../../shared/import/types.js';
 import { getImportJob } from '../../shared/store/imports.js';
 import { parseOrThrow } from '../../shared/validation.js';
+import { actorOfPrincipal, requireRole } from '../api/auth.js';
 import { bodyBytes, type HttpEvent, type HttpResult, json } from '../api/http.js';
-import { type ApiDeps, actorOf, pathId } from '../api/routes.js';
+import { type ApiDeps, pathId } from '../api/routes.js';
 
 const importQuery = z.strictObject({
   mode: z.enum(IMPORT_MODES).default('register'),
@@ -15,9 +17,14 @@ const importQuery = z.strictObject({
   filename: z.string().max(200).optional(),
 });
 
-/** Bulk import of the registration form (CSV or XLSX body) and its progress. */
+/**
+ * Bulk import of the registration form (CSV or XLSX body) and its progress: administrators only. A
+ * county administrator's rows of another county are refused row by row, and they follow only their
+ * county's imports (another county's answers as a missing one).
+ */
 export function importRoutes(deps: ApiDeps) {
   const startRoute = async (event: HttpEvent): Promise<HttpResult> => {
+    const principal = requireRole(event, 'cityAdmin', 'countyAdmin');
     const q = parseOrThrow(importQuery, event.queryStringParameters ?? {}, ['query']);
     const now = deps.now();
     const report = await importRegister(
@@ -27,15 +34,24 @@ export function importRoutes(deps: ApiDeps) {
         ...(q.filename ? { filename: q.filename } : {}),
         ...(event.headers?.['content-type'] ? { contentType: event.headers['content-type'] } : {}),
       },
-      { mode: q.mode, importId: q.id ?? randomUUID(), actor: actorOf(event, now) },
+      {
+        mode: q.mode,
+        importId: q.id ?? randomUUID(),
+        actor: actorOfPrincipal(principal, now),
+        ...(principal.county
+          ? { scope: { county: principal.county, sees: (place) => seesPlace(principal, place) } }
+          : {}),
+      },
     );
     return json(200, report);
   };
 
   const progressRoute = async (event: HttpEvent): Promise<HttpResult> => {
+    const principal = requireRole(event, 'cityAdmin', 'countyAdmin');
     const id = pathId(event);
     const job = await getImportJob(deps.db, id);
-    if (!job) throw new DomainError('import.notFound', 404, 'id');
+    if (!job || (principal.role !== 'cityAdmin' && job.county !== principal.county))
+      throw new DomainError('import.notFound', 404, 'id');
     return json(200, job);
   };
 

@@ -4,6 +4,7 @@ import { monthlyReport, openObligationsReport, type ReportDeps } from '../../sha
 import { monthlySheet, openObligationsSheet, type Sheet, toCsv } from '../../shared/reports/table.js';
 import { toXlsx } from '../../shared/reports/xlsx.js';
 import { parseOrThrow } from '../../shared/validation.js';
+import { forbidden, principalOf, townshipInScope } from '../api/auth.js';
 import { type HttpEvent, type HttpResult, json } from '../api/http.js';
 
 export interface ReportRouteDeps extends ReportDeps {
@@ -39,7 +40,11 @@ export async function download(sheet: Sheet, format: 'csv' | 'xlsx', asciiName: 
   };
 }
 
-/** GET /api/reports/monthly and GET /api/reports/open-obligations (JSON, CSV or XLSX). */
+/**
+ * GET /api/reports/monthly and GET /api/reports/open-obligations (JSON, CSV or XLSX). A city
+ * administrator's cover the city or the county asked for; a county administrator's their county
+ * (another county asked for: 403); a township operator's their township.
+ */
 export function reportRoutes(deps: ReportRouteDeps) {
   const countyField = z.string().refine((c) => Object.hasOwn(deps.policy.counties, c), msg('county.unknown'));
   const reportQuery = z
@@ -53,7 +58,14 @@ export function reportRoutes(deps: ReportRouteDeps) {
       if (q.township !== undefined && q.county === undefined)
         ctx.addIssue({ code: 'custom', path: ['township'], message: msg('report.townshipWithoutCounty') });
     });
-  const parse = (event: HttpEvent) => parseOrThrow(reportQuery, event.queryStringParameters ?? {}, ['query']);
+  const parse = (event: HttpEvent) => {
+    const principal = principalOf(event);
+    const q = parseOrThrow(reportQuery, event.queryStringParameters ?? {}, ['query']);
+    if (principal.role === 'cityAdmin') return q;
+    if (q.county !== undefined && q.county !== principal.county) throw forbidden();
+    const township = townshipInScope(principal, q.township);
+    return { ...q, county: principal.county, ...(township ? { township } : {}) };
+  };
   const scopeName = (county: string | undefined, township: string | undefined) =>
     county ? `${deps.policy.counties[county]?.zh ?? county}${township ?? ''}` : '江门市';
   const asciiScope = (county: string | undefined) => county ?? 'city';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { DomainError, ElderNotFound, type FieldError, ValidationFailed } from '../../shared/errors.js';
+import { DomainError, type FieldError, ValidationFailed } from '../../shared/errors.js';
 import { homeVisitDue } from '../../shared/homevisits/digest.js';
 import {
   signVisitLink,
@@ -25,8 +25,16 @@ import { listFollowUps } from '../../shared/store/followups.js';
 import { listPairings } from '../../shared/store/pairing.js';
 import { listVisits } from '../../shared/store/visits.js';
 import { dateInPolicyZone, POLICY_TIME_ZONE } from '../../shared/time.js';
-import { makeHttp } from '../api/app.js';
-import { bodyBytes, type HttpEvent, HttpFailure, type HttpResult, json, jsonBody } from '../api/http.js';
+import { elderInScope, principalOf } from '../api/auth.js';
+import {
+  bodyBytes,
+  type HttpEvent,
+  HttpFailure,
+  type HttpResult,
+  json,
+  jsonBody,
+  makeHttp,
+} from '../api/http.js';
 import { type ApiDeps, pathId } from '../api/routes.js';
 import {
   confirmationPage,
@@ -251,11 +259,15 @@ export function visitPageRoutes(deps: VisitPageDeps) {
   ] as const;
 }
 
-/** Follow-up items on an elder's timeline (admin API): open and closed, oldest first. */
+/**
+ * Follow-up items on an elder's timeline (admin API): open and closed, oldest first, of an elder the
+ * caller sees (another county's answers as a missing one).
+ */
 export function followUpRoutes(deps: ApiDeps) {
   const listRoute = async (event: HttpEvent): Promise<HttpResult> => {
+    const principal = principalOf(event);
     const id = pathId(event);
-    if (!(await getElder(deps.db, id))) throw new ElderNotFound(id);
+    await elderInScope(deps.db, principal, id);
     return json(200, { items: await listFollowUps(deps.db, id) });
   };
   return [{ method: 'GET', path: '/api/elders/{id}/follow-ups', handler: listRoute }] as const;
@@ -263,7 +275,7 @@ export function followUpRoutes(deps: ApiDeps) {
 
 /**
  * The visit-page Lambda: the public link routes (no authoriser on `/v/{token}`: the token is the
- * credential) and the follow-up list (IAM, like the rest of the admin API).
+ * credential) and the follow-up list (the JWT authorizer, like the rest of the admin API).
  */
 export function makeVisitPageApi(
   deps: VisitPageDeps,

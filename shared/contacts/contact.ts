@@ -1,14 +1,8 @@
 import * as z from 'zod';
 import { phoneField } from '../registration/schema.js';
+import { CONTACT_ROLES } from './roles.js';
 
-/** Roles of visit contacts (探访关爱服务联系人). */
-export const CONTACT_ROLES = [
-  'committeeStaff',
-  'socialWorker',
-  'civilAffairsCadre',
-  'pinganTong',
-  'volunteer',
-] as const;
+export * from './roles.js';
 
 /**
  * A township-level supervisor: kept on the contact as a name and a number rather than as another
@@ -30,8 +24,10 @@ export const contactSchema = z.strictObject({
   supervisors: z.array(supervisorSchema).max(5).default([]),
 });
 
-/** PATCH /api/contacts/{id}: any of the fields, none of them required. */
-export const contactPatchSchema = contactSchema.partial();
+/** PATCH /api/contacts/{id}: any of the fields, none of them required (and none defaulted). */
+export const contactPatchSchema = contactSchema
+  .extend({ supervisors: contactSchema.shape.supervisors.removeDefault() })
+  .partial();
 
 export type ContactForm = z.output<typeof contactSchema>;
 export type Supervisor = z.output<typeof supervisorSchema>;
@@ -39,4 +35,19 @@ export interface Contact extends Omit<ContactForm, 'supervisors'> {
   id: string;
   /** absent on contacts stored before supervisors existed */
   supervisors?: Supervisor[];
+  /** optimistic lock, bumped by every change through the API; absent on contacts stored before it */
+  version?: number;
+}
+
+/** An entry of a contact's audit trail: who created or changed which fields, and when. */
+export interface ContactAuditEntry {
+  contactId: string;
+  /** the contact's version this change produced */
+  version: number;
+  at: string;
+  /** "role:username" */
+  actor: string;
+  action: 'create' | 'update';
+  /** names of the fields set or changed (values are not copied here) */
+  fields: string[];
 }

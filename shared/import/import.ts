@@ -1,5 +1,11 @@
 import type { PolicyConfig } from '../config.js';
-import { ConcurrentChange, DomainError, ElderAlreadyRegistered, ElderNotEligible } from '../errors.js';
+import {
+  ConcurrentChange,
+  ContactNotFound,
+  DomainError,
+  ElderAlreadyRegistered,
+  ElderNotEligible,
+} from '../errors.js';
 import { msg } from '../i18n/messages.js';
 import { ageOn } from '../policy/age.js';
 import { ELIGIBLE_AGE } from '../policy/classify.js';
@@ -7,6 +13,7 @@ import type { Actor } from '../register/elder.js';
 import { applyChange, registerParsed, registrationOf } from '../register/service.js';
 import type { Registration } from '../registration/schema.js';
 import type { Db } from '../store/client.js';
+import { getContact } from '../store/contacts.js';
 import { findElderIdByPerson, getElder } from '../store/elders.js';
 import { createImportJob, finishImportJob, recordImportProgress } from '../store/imports.js';
 import { personKey } from '../store/keys.js';
@@ -38,6 +45,19 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** rows written at the same time (default 16) */
   concurrency?: number;
+  /** what the importing user may write: absent, everything (a city administrator) */
+  scope?: ImportScope;
+}
+
+/**
+ * A county administrator's import: only rows of places they see are written. Rows of another county
+ * are refused row by row, and an elder of another county answers as an unknown one, so the report
+ * never tells them anything about another county's register.
+ */
+export interface ImportScope {
+  /** the county the job belongs to, kept on the job item (who may follow its progress) */
+  county: string;
+  sees(place: { county: string; township?: string }): boolean;
 }
 
 const DEFAULT_CONCURRENCY = 16;
@@ -65,7 +85,13 @@ export async function importRegister(
 ): Promise<ImportReport> {
   const { db } = deps;
   const { importId, mode, actor } = options;
-  await createImportJob(db, { importId, mode, actor: actor.actor, startedAt: isoInPolicyZone(actor.now) });
+  await createImportJob(db, {
+    importId,
+    mode,
+    actor: actor.actor,
+    startedAt: isoInPolicyZone(actor.now),
+    ...(options.scope ? { county: options.scope.county } : {}),
+  });
   const run = new ImportRun(deps, options);
   try {
     const report = await run.execute(file);
@@ -217,6 +243,8 @@ class ImportRun {
     const prepared = prepareRegisterRow(columns, cells, policy);
     if (!prepared.ok) return prepared;
     const { registration, values } = prepared;
+    const outside = this.outside(registration, columns);
+    if (outside) return { ok: false, errors: [outside] };
     const age = ageOn(registration.birthDate, this.today);
     if (age < ELIGIBLE_AGE) return { ok: false, errors: [domainProblem(new ElderNotEligible(age), columns)] };
     return {
@@ -239,6 +267,13 @@ class ImportRun {
       try {
         const id = await findElderIdByPerson(deps.db, registration);
         const before = id ? await getElder(deps.db, id) : undefined;
+        if (before && !this.sees(before.region)) {
+          // the same person registered in a county the user does not see: refused, naming nothing
+          const column = columnOf(columns, 'idNumber');
+          return [{ path: 'idNumber', ...(column ? { column } : {}), message: msg('elder.duplicate') }];
+        }
+        const contactRefused = await this.contactOutside(registration.contactId, columns);
+        if (contactRefused) return [contactRefused];
         if (!before) {
           await registerParsed(deps, registration, actor, 'import');
           return 'created';
@@ -250,6 +285,8 @@ class ImportRun {
           overlayRegister(existing, registration, values, columnPaths),
         );
         if (!merged.ok) return merged.errors;
+        const movedOut = this.outside(merged.registration, columns);
+        if (movedOut) return [movedOut];
         const fields = changedFields(existing, merged.registration);
         if (fields.length === 0) return 'unchanged';
         await applyChange(deps, before, merged.registration, { fields }, actor, 'import');
@@ -285,11 +322,16 @@ class ImportRun {
           region: { county: '', township: '', village: '' },
         });
         const before = id ? await getElder(deps.db, id) : undefined;
-        if (!before)
+        // an elder of a county the user does not see is, to them, not registered
+        if (!before || !this.sees(before.region))
           return [{ path: 'idNumber', ...(column ? { column } : {}), message: msg('import.notRegistered') }];
         const existing = registrationOf(before);
         const merged = validateBody(deps.policy, columns, overlayMerge(existing, values));
         if (!merged.ok) return merged.errors;
+        const movedOut = this.outside(merged.registration, columns);
+        if (movedOut) return [movedOut];
+        const contactRefused = await this.contactOutside(merged.registration.contactId, columns);
+        if (contactRefused) return [contactRefused];
         const fields = changedFields(existing, merged.registration);
         if (fields.length === 0) return 'unchanged';
         await applyChange(deps, before, merged.registration, { fields }, actor, 'merge');
@@ -299,6 +341,28 @@ class ImportRun {
         throw error;
       }
     }
+  }
+
+  private sees(place: { county: string; township?: string }): boolean {
+    return this.options.scope?.sees(place) ?? true;
+  }
+
+  /** The row's problem when its elder would be in a county the user does not see. */
+  private outside(registration: Registration, columns: readonly SheetColumn[]): ImportFieldError | undefined {
+    if (this.sees(registration.region)) return undefined;
+    const column = columnOf(columns, 'region.county');
+    return { path: 'region.county', ...(column ? { column } : {}), message: msg('import.otherCounty') };
+  }
+
+  /** A contact of a county the user does not see answers as an unknown contact. */
+  private async contactOutside(
+    contactId: string | undefined,
+    columns: readonly SheetColumn[],
+  ): Promise<ImportFieldError | undefined> {
+    if (!contactId || !this.options.scope) return undefined;
+    const contact = await getContact(this.deps.db, contactId);
+    if (!contact || this.sees(contact)) return undefined;
+    return domainProblem(new ContactNotFound(contactId), columns);
   }
 
   /** Counts a finished row and reports progress at the agreed pace. */

@@ -15,6 +15,8 @@ export interface ImportJob extends ImportCounts {
   status: ImportStatus;
   actor: string;
   startedAt: string;
+  /** the county of the county administrator who started it (absent: a city administrator's) */
+  county?: string;
   format?: ImportFormat;
   /** rows finished so far (equals total once done) */
   processed: number;
@@ -54,7 +56,7 @@ export function errorsForJob(errors: readonly RowError[]): { errors: RowError[];
 /** Writes a new running job; throws ImportAlreadyStarted when the id is taken. */
 export async function createImportJob(
   db: Db,
-  job: Pick<ImportJob, 'importId' | 'mode' | 'actor' | 'startedAt'>,
+  job: Pick<ImportJob, 'importId' | 'mode' | 'actor' | 'startedAt' | 'county'>,
 ): Promise<void> {
   const item: ImportJob = {
     ...job,

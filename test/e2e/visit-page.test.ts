@@ -28,7 +28,7 @@ afterAll(async () => {
 
 describe('the visit page', () => {
   it('records a home visit with a safety risk from the link, on a 360 px screen', async () => {
-    const list = (await (await fetch(`${stack.base}/api/elders?county=440703&limit=50`)).json()) as {
+    const list = (await (await stack.get(`/api/elders?county=440703&limit=50`)).json()) as {
       items: { id: string; contactId?: string; status: string; name: string; phone: string }[];
     };
     const elder = list.items.find((e) => e.contactId && e.status === 'active');
@@ -59,10 +59,10 @@ describe('the visit page', () => {
 
     const month = dateInPolicyZone(new Date(CLOCK_START)).slice(0, 7);
     const compliance = (await (
-      await fetch(`${stack.base}/api/elders/${elder.id}/compliance?month=${month}`)
+      await stack.get(`/api/elders/${elder.id}/compliance?month=${month}`)
     ).json()) as { monthlyMet: boolean };
     expect(compliance.monthlyMet).toBe(true);
-    const followUps = (await (await fetch(`${stack.base}/api/elders/${elder.id}/follow-ups`)).json()) as {
+    const followUps = (await (await stack.get(`/api/elders/${elder.id}/follow-ups`)).json()) as {
       items: { reason: string; risks: string[] }[];
     };
     expect(followUps.items).toContainEqual(

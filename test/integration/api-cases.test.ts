@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Elder } from '../../shared/register/elder.js';
 import { caseIdByCode } from '../../shared/store/phone.js';
-import { apiClient } from '../support/api.js';
+import { apiClient, countyAdmin } from '../support/api.js';
 import { aRegistration } from '../support/builders.js';
 import { freshDb } from '../support/db.js';
 import { phoneWorld, shanghai } from '../support/phone.js';
@@ -101,18 +101,16 @@ describe('GET /api/cases/{id}', () => {
 describe('POST /api/cases/{id}/close', () => {
   it('closes a case with its closure, note and actor; closing again is 409', async () => {
     const { id, code } = await caseOf(second);
-    const reply = await api(
-      'POST',
-      `/api/cases/${id}/close`,
-      { closure: 'visited', note: '村委上门，老人安好' },
-      { 'x-anxin-actor': 'staff:test' },
-    );
+    const reply = await api.as(countyAdmin('440703', 'staff-test'))('POST', `/api/cases/${id}/close`, {
+      closure: 'visited',
+      note: '村委上门，老人安好',
+    });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({
       status: 'closed',
       closure: 'visited',
       note: '村委上门，老人安好',
-      closedBy: 'staff:test',
+      closedBy: 'countyAdmin:staff-test',
       closedAt: shanghai('2025-07-01T09:30:00').toISOString(),
     });
     expect(reply.body.timeline.at(-1)).toMatchObject({ event: 'closed', detail: 'visited' });

@@ -5,7 +5,7 @@ import { ConcurrentChange } from '../../shared/errors.js';
 import type { Elder } from '../../shared/register/elder.js';
 import { putContact } from '../../shared/store/contacts.js';
 import { replaceElder } from '../../shared/store/elders.js';
-import { apiClient } from '../support/api.js';
+import { apiClient, countyAdmin } from '../support/api.js';
 import { aRegistration, policy } from '../support/builders.js';
 import { freshDb } from '../support/db.js';
 
@@ -158,17 +158,19 @@ describe('changing elders', () => {
   it('recomputes the category when the profile changes, with an audit entry', async () => {
     const created = await api('POST', '/api/elders', aRegistration({ age: 70, living: 'withFamily' }));
     expect(created.body.category).toBe('C');
-    const changed = await api(
+    const changed = await api.as(countyAdmin('440703', 'admin-440703'))(
       'PATCH',
       `/api/elders/${created.body.id}`,
-      { living: 'alone', disabilityGrade: 2 },
-      { 'x-anxin-actor': 'admin-440703' },
+      {
+        living: 'alone',
+        disabilityGrade: 2,
+      },
     );
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ category: 'B', rules: ['B1'], version: 2 });
     const audit = await api('GET', `/api/elders/${created.body.id}/audit`);
     expect(audit.body.audit.at(-1)).toMatchObject({
-      actor: 'admin-440703',
+      actor: 'countyAdmin:admin-440703',
       action: 'update',
       oldCategory: 'C',
       newCategory: 'B',

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../shared/store/elders.js';
 import { listPairings, pairingKeys } from '../../shared/store/pairing.js';
 import { ownersOfPhone } from '../../shared/store/phone.js';
-import { apiClient } from '../support/api.js';
+import { apiClient, countyAdmin } from '../support/api.js';
 import { aRegistration, policy } from '../support/builders.js';
 import { freshDb } from '../support/db.js';
 
@@ -143,12 +143,9 @@ describe('pairing', () => {
     const elder = await api('POST', '/api/elders', aRegistration({ contactId: first }));
     expect((await listPairings(db, first)).map((p) => p.elderId)).toEqual([elder.body.id]);
 
-    const moved = await api(
-      'PATCH',
-      `/api/elders/${elder.body.id}`,
-      { contactId: second },
-      { 'x-anxin-actor': 'staff-1' },
-    );
+    const moved = await api.as(countyAdmin('440703', 'staff-1'))('PATCH', `/api/elders/${elder.body.id}`, {
+      contactId: second,
+    });
     expect(moved.status).toBe(200);
     expect(await listPairings(db, first)).toEqual([]);
     const [pairing] = await listPairings(db, second);
@@ -157,7 +154,7 @@ describe('pairing', () => {
     const history = await api('GET', `/api/elders/${elder.body.id}/pairings`);
     expect(history.body.items).toEqual([
       expect.objectContaining({ from: null, to: first }),
-      expect.objectContaining({ from: first, to: second, by: 'staff-1', code: pairing?.code }),
+      expect.objectContaining({ from: first, to: second, by: 'countyAdmin:staff-1', code: pairing?.code }),
     ]);
     const audit = await listAudit(db, elder.body.id);
     expect(audit.at(-1)?.fields).toContain('contactId');

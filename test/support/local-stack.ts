@@ -2,11 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEMO_PASSWORD } from '../../local/auth.js';
 import { freePort } from '../../local/dynamo.js';
 
 /**
  * `npm start` as a new user runs it (its script, on free ports and a temporary data folder), for the
- * end-to-end tests: start, talk to it over HTTP, read everything it printed, Ctrl-C.
+ * end-to-end tests: start, log in as a demo user through POST /auth/login (the city administrator
+ * unless told otherwise), talk to the API over HTTP with that token, read everything it printed, Ctrl-C.
  */
 export class LocalStack {
   base = '';
@@ -16,7 +18,13 @@ export class LocalStack {
   private child: ChildProcess | undefined;
   private readonly dataDir = mkdtempSync(join(tmpdir(), 'anxin-e2e-'));
 
-  constructor(private readonly env: Record<string, string> = {}) {}
+  /** the bearer token of the demo user logged in at start */
+  token = '';
+
+  constructor(
+    private readonly env: Record<string, string> = {},
+    private readonly username = 'city-admin',
+  ) {}
 
   get port(): string {
     return this.base.split(':').at(-1) ?? '';
@@ -58,6 +66,30 @@ export class LocalStack {
         }
       }, 100);
     });
+    this.token = await this.login(this.username);
+  }
+
+  /** Logs a demo user in through POST /auth/login and returns their token (tokens survive a restart). */
+  async login(username: string, password = DEMO_PASSWORD): Promise<string> {
+    const reply = await fetch(`${this.base}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    if (reply.status !== 200) throw new Error(`login as ${username}: ${reply.status}`);
+    return ((await reply.json()) as { token: string }).token;
+  }
+
+  /** A request to the stack with the logged-in user's token (another's with `token`). */
+  fetch(path: string, init: RequestInit = {}, token = this.token): Promise<Response> {
+    return fetch(`${this.base}${path}`, {
+      ...init,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers as object) },
+    });
+  }
+
+  get(path: string, token = this.token): Promise<Response> {
+    return this.fetch(path, {}, token);
   }
 
   /** Ctrl-C; resolves with the exit code. */
@@ -86,11 +118,15 @@ export class LocalStack {
     }
   }
 
-  post(path: string, body: unknown): Promise<Response> {
-    return fetch(`${this.base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
+  post(path: string, body: unknown, token = this.token): Promise<Response> {
+    return this.fetch(
+      path,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      },
+      token,
+    );
   }
 }

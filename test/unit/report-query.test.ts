@@ -2,9 +2,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeHttp } from '../../functions/api/app.js';
 import type { HttpEvent } from '../../functions/api/http.js';
+import { makeHttp } from '../../functions/api/http.js';
 import { reportRoutes } from '../../functions/reports/routes.js';
+import { claimsOf } from '../../shared/auth/principal.js';
 import { makePolicyConfig } from '../../shared/config.js';
 import type { Db } from '../../shared/store/client.js';
 
@@ -28,7 +29,12 @@ const get = (path: string, query: Record<string, string>) =>
       rawQueryString: new URLSearchParams(query).toString(),
       queryStringParameters: query,
       headers: {},
-      requestContext: { http: { method: 'GET', path }, requestId: 'test' },
+      requestContext: {
+        http: { method: 'GET', path },
+        requestId: 'test',
+        // a city administrator, as the JWT authorizer hands the claims on
+        authorizer: { jwt: { claims: claimsOf({ sub: 'test', username: 'test', role: 'cityAdmin' }) } },
+      },
       isBase64Encoded: false,
     } as unknown as HttpEvent,
     { awsRequestId: 'test' } as Context,
