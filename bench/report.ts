@@ -8,47 +8,22 @@
  * for July and prints the seconds and the read capacity units it consumed (ReturnConsumedCapacity).
  */
 import { randomUUID } from 'node:crypto';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, startDynamoLocal } from '../local/dynamo.js';
+import { startDynamoLocal } from '../local/dynamo.js';
 import { makePolicyConfig } from '../shared/config.js';
-import type { Elder } from '../shared/register/elder.js';
-import type { Category } from '../shared/registration/fields.js';
 import { monthlyReport } from '../shared/reports/service.js';
 import { monthlySheet, toCsv } from '../shared/reports/table.js';
 import { toXlsx } from '../shared/reports/xlsx.js';
-import { createDb, type Db } from '../shared/store/client.js';
-import { contactKeys, elderKeys, phoneKeys } from '../shared/store/keys.js';
+import { contactKeys, phoneKeys } from '../shared/store/keys.js';
 import { visitItem } from '../shared/store/visits.js';
 import type { VisitRecord } from '../shared/visits/record.js';
 import type { VisitMode } from '../shared/visits/schema.js';
+import { benchTable, type Item, spreadElder, writeAll } from './support.js';
 
 const policy = makePolicyConfig();
 const COUNTIES = Object.keys(policy.counties).sort();
 const MONTH = '2025-07';
 // the report is read on 5 August 2025, 10:00 in Asia/Shanghai
 const NOW = new Date('2025-08-05T02:00:00Z');
-
-type Item = Record<string, unknown>;
-
-async function writeAll(db: Db, items: Item[]): Promise<void> {
-  const batches: Item[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      for (let b = batches.shift(); b; b = batches.shift()) {
-        let request: Item[] = b;
-        while (request.length > 0) {
-          const out = await db.doc.send(
-            new BatchWriteCommand({
-              RequestItems: { [db.tableName]: request.map((Item) => ({ PutRequest: { Item } })) },
-            }),
-          );
-          request = (out.UnprocessedItems?.[db.tableName] ?? []).map((r) => r.PutRequest?.Item as Item);
-        }
-      }
-    }),
-  );
-}
 
 /** A synthetic register: elders, contacts, July's visits and cases, as the repositories store them. */
 function register(n: number): { items: Item[]; visits: number; cases: number } {
@@ -72,47 +47,17 @@ function register(n: number): { items: Item[]; visits: number; cases: number } {
     });
   }
   for (let i = 0; i < n; i++) {
-    const id = `bench-${String(i).padStart(7, '0')}`;
-    const county = COUNTIES[i % COUNTIES.length] as string;
-    const township = `镇${Math.floor(i / COUNTIES.length) % 10}`;
-    const category: Category = i % 10 < 2 ? 'A' : i % 10 < 4 ? 'B' : 'C';
-    const elder: Omit<Elder, 'emergencyContacts'> = {
-      id,
-      name: '测试',
-      gender: i % 2 ? 'male' : 'female',
-      birthDate: '1940-01-01',
-      phone: `+86138${String(i).padStart(8, '0')}`,
-      address: '测试地址',
-      region: { county, township, village: `村${i % 30}` },
-      living: i % 3 === 0 ? 'alone' : 'withFamily',
-      emptyNest: i % 5 === 0,
-      leftBehind: i % 7 === 0,
-      ability: i % 11 === 0 ? 'moderate' : 'intact',
-      dementia: false,
+    const { item, elder } = spreadElder(i, COUNTIES, {
       ...(i % 13 === 0 ? { disabilityGrade: 2 } : {}),
-      lowIncome: false,
       familyPlanningSpecial: i % 97 === 0,
-      caresForDisabledChild: false,
-      partnerImpaired: false,
-      language: 'yue',
       channel: 'voice',
       contactId: `bench-contact-${i % contacts}`,
       consent: i % 50 === 0 ? 'refused' : 'accepted',
-      category,
-      computedCategory: category,
-      rules: [category === 'C' ? 'C' : `${category}1`] as Elder['rules'],
       status: 'active',
-      registeredAt: '2025-01-10T02:00:00.000Z',
-      registeredOn: '2025-01-10',
-      updatedAt: '2025-01-10T02:00:00.000Z',
-      version: 1,
-    };
-    items.push({
-      ...elderKeys.profile(id),
-      ...elderKeys.byCounty(county, category, id),
-      type: 'elder',
-      ...elder,
     });
+    items.push(item);
+    const { id, category } = elder;
+    const { county, township } = elder.region;
     // a month of records: automated check-ins for most, a home visit for most A and some B/C
     const modes: VisitMode[] = [];
     if (i % 10 !== 9) modes.push('automated');
@@ -163,9 +108,7 @@ async function main() {
   const n = Number(process.argv[2] ?? 100_000);
   const dynamo = await startDynamoLocal();
   try {
-    const tableName = `bench-${randomUUID().slice(0, 8)}`;
-    await ensureTable(dynamo.endpoint, tableName);
-    const db = createDb({ tableName, endpoint: dynamo.endpoint });
+    const db = await benchTable(dynamo.endpoint);
     const { items, visits, cases } = register(n);
     let t = performance.now();
     await writeAll(db, items);

@@ -1,11 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { LOCAL_DEV_CAP_SECRET } from '../../shared/campaigns/cap.js';
 import { LOCAL_DEV_LINK_SECRET } from '../../shared/homevisits/links.js';
+import type { CampaignApiDeps } from '../campaigns/routes.js';
 import { importRoutes } from '../imports/routes.js';
 // reports (issue 4): begin
 import { reportRoutes } from '../reports/routes.js';
 // reports (issue 4): end
 import { followUpRoutes, visitPageRoutes } from '../visit-page/routes.js';
-import { adminRoutes, makeHttp } from './app.js';
+import { adminRoutes } from './app.js';
+import { makeHttp } from './http.js';
 import type { ApiDeps } from './routes.js';
 
 /**
@@ -13,14 +16,15 @@ import type { ApiDeps } from './routes.js';
  * routes are split between the admin API Lambda and the imports Lambda behind one HTTP API.
  */
 export function makeApi(
-  deps: ApiDeps & { linkSecret?: string },
+  deps: ApiDeps & Partial<CampaignApiDeps> & { linkSecret?: string },
   logger = new Logger({ serviceName: 'anxin-api' }),
 ) {
   // visit links: local and tests only sign with the public dev secret unless given another
   const linkSecret = deps.linkSecret ?? LOCAL_DEV_LINK_SECRET;
   return makeHttp(
     [
-      ...adminRoutes(deps),
+      // campaigns (issue 5): CAP alerts locally signed with the public dev secret unless given another
+      ...adminRoutes({ ...deps, capSecret: deps.capSecret ?? LOCAL_DEV_CAP_SECRET }),
       ...importRoutes(deps),
       // visit page (issue 4): begin
       ...followUpRoutes(deps),

@@ -1,9 +1,38 @@
-import { loadConfig } from '../../shared/config.js';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { awsCampaignScheduler } from '../../shared/campaigns/aws-scheduler.js';
+import {
+  loadCampaignConfig,
+  loadCampaignRunConfig,
+  loadConfig,
+  loadPhoneConfig,
+} from '../../shared/config.js';
 import { createDb } from '../../shared/store/client.js';
+import { loadCapSecret } from '../campaigns/routes.js';
 import { makeAdminApi } from './app.js';
 
 // read once per cold start; a bad variable fails here with its name
 const config = loadConfig();
+const phone = loadPhoneConfig();
+const campaigns = loadCampaignConfig();
+const schedules = loadCampaignRunConfig();
 const db = createDb({ tableName: config.tableName, endpoint: config.dynamodbEndpoint });
+const now = () => new Date();
 
-export const handler = makeAdminApi({ db, policy: config.policy, now: () => new Date() });
+export const handler = makeAdminApi({
+  db,
+  policy: config.policy,
+  now,
+  // campaigns: their one-time start and finish schedules, the CAP feed's secret, approval and preview
+  scheduler: awsCampaignScheduler({
+    client: new SchedulerClient({}),
+    group: schedules.schedulerGroup,
+    roleArn: schedules.schedulerRoleArn,
+    functionArn: schedules.campaignsFunctionArn,
+    deadLetterArn: schedules.schedulerDeadLetterArn,
+    now,
+  }),
+  capSecret: await loadCapSecret(campaigns),
+  approvalThreshold: campaigns.approvalThreshold,
+  limits: phone.limits,
+  phonePolicies: phone.phonePolicies,
+});

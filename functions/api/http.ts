@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MiddlewareObj } from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, type FieldError, ValidationFailed } from '../../shared/errors.js';
 import { msg } from '../../shared/i18n/messages.js';
@@ -102,6 +103,22 @@ export function httpEdge(logger: Logger): MiddlewareObj<HttpEvent, HttpResult, E
 /** The path with ids replaced, so logs never carry an elder's id next to other facts. */
 export function routeTemplate(path: string): string {
   return path
-    .replace(/\/api\/(elders|imports|contacts|cases)\/[^/]+/, '/api/$1/{id}')
+    .replace(
+      /\/api\/(elders|imports|contacts|cases|campaigns)\/(?!preview$|templates$|cap$)[^/]+/,
+      '/api/$1/{id}',
+    )
     .replace(/^\/v\/[^/]+/, '/v/{token}'); // visit links: the token names an elder and a contact
+}
+
+export type HttpRoute = Route<HttpEvent, HttpResult>;
+
+/**
+ * One Lambda handler (API Gateway HTTP API, payload 2.0) for a set of routes, behind the HTTP edge.
+ * It lives here, apart from the admin routes, so the other HTTP Lambdas (imports, reports, visit page)
+ * do not bundle the admin API's routes and their libraries (the lunar calendar, the CAP parser).
+ */
+export function makeHttp(routes: readonly HttpRoute[], logger: Logger) {
+  return middy<HttpEvent, HttpResult>()
+    .use(httpEdge(logger))
+    .handler(httpRouterHandler<HttpEvent, HttpResult>([...routes]));
 }

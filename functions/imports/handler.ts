@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig } from '../../shared/config.js';
 import { createDb } from '../../shared/store/client.js';
-import { makeHttp } from '../api/app.js';
+import { makeHttp } from '../api/http.js';
 import { importRoutes } from './routes.js';
 
 const config = loadConfig();

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig } from '../../shared/config.js';
 import { createDb } from '../../shared/store/client.js';
-import { makeHttp } from '../api/app.js';
+import { makeHttp } from '../api/http.js';
 import { reportRoutes } from './routes.js';
 
 // read once per cold start; a bad variable fails here with its name

@@ -4,14 +4,15 @@
  * (issue 5, section 3).
  *
  * Signatures: the endpoint shares a secret with the feed and the feed sends an HMAC-SHA256 of the raw
- * body, hex, in a header; `verifyCapSignature` checks it in constant time. XML-DSig (an enveloped
+ * body, hex (optionally prefixed "sha256="), in the `X-Cap-Signature` header (CAP_SIGNATURE_HEADER);
+ * `verifyCapSignature` checks it in constant time. XML-DSig (an enveloped
  * <Signature> inside the alert, used by some national feeds) is NOT implemented yet: such alerts must
  * still carry the HMAC header, or they are refused as unsigned.
  *
  * Every refusal is a `CapAlertRefused` with a bilingual message naming the problem; nothing else is
  * thrown (the parser's own errors are caught and mapped).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 // fast-xml-parser: pure JavaScript, no install scripts, no native code, widely used and actively
 // maintained; it never fetches external entities and has no DOCTYPE entity expansion surprises once
 // we refuse DOCTYPE ourselves (below). XMLValidator is marked deprecated in favour of a separate
@@ -20,12 +21,20 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import * as z from 'zod';
 import { type MessageKey, msg } from '../i18n/messages.js';
 import { JIANGMEN_COUNTIES } from '../regions.js';
+import type { CampaignInput } from './campaign.js';
 
 export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
 /** Real CAP alerts are a few kilobytes; anything far larger is refused before parsing. */
 export const CAP_MAX_BYTES = 256 * 1024;
 /** One SMS segment of Chinese text (UCS-2) holds 70 characters. */
 export const SMS_MAX_CHARS = 70;
+/** The request header carrying the signature (HTTP header names are case-insensitive). */
+export const CAP_SIGNATURE_HEADER = 'x-cap-signature';
+/**
+ * The CAP feed secret of `npm start` and the tests: LOCAL ONLY. It is public (it is in this file), so a
+ * deployed stack never uses it: there the secret comes from Secrets Manager (CAP_SECRET_ARN).
+ */
+export const LOCAL_DEV_CAP_SECRET = 'anxin-local-dev-only-cap-alert-secret-not-for-aws';
 
 export type CampaignKind = 'typhoon' | 'rainstorm' | 'heat' | 'cold' | 'other';
 
@@ -309,4 +318,63 @@ export function capAlertToDraft(request: CapRequest, options: CapOptions = {}): 
     throw new CapAlertRefused('cap.signatureInvalid', 401);
   }
   return capToProposal(parseCapAlert(request.rawBody), options);
+}
+
+// ---------------------------------------------------------------- draft campaigns
+
+/** The SMS signature every campaign text starts with (mainland carriers require one). */
+const SMS_SIGNATURE = '【安心】';
+const TITLE_MAX = 60;
+const SCRIPT_MAX = 2000;
+
+/** The id of the draft an alert makes for a county: the same alert sent twice drafts nothing new. */
+export function capCampaignId(proposal: Pick<CapCampaignProposal, 'source'>, county: string): string {
+  const alert = createHash('sha256')
+    .update(`${proposal.source.sender}|${proposal.source.identifier}`)
+    .digest('hex')
+    .slice(0, 20);
+  return `cap-${alert}-${county}`;
+}
+
+/**
+ * The draft campaign a proposal makes for one of its counties, awaiting an administrator's approval:
+ * categories A and B, daily (A twice a day when the alert is severe or extreme and expected now or
+ * soon), over the alert's window, with its instruction as the call script and a one-part text.
+ * @example capCampaignDraft(proposal, '440781', { zh: '台山市', en: 'Taishan' }).title // '江门市气象台发布台风橙色预警信号（台山市）'
+ */
+export function capCampaignDraft(
+  proposal: CapCampaignProposal,
+  county: string,
+  name: { zh: string; en: string },
+): Omit<CampaignInput, 'createdBy' | 'createdAt'> {
+  const urgent =
+    (proposal.severity === 'Extreme' || proposal.severity === 'Severe') &&
+    (proposal.urgency === 'Immediate' || proposal.urgency === 'Expected');
+  const script = proposal.message.full.slice(0, SCRIPT_MAX);
+  return {
+    id: capCampaignId(proposal, county),
+    title: trimForSms(`${proposal.headline ?? proposal.event}（${name.zh}）`, TITLE_MAX),
+    kind: proposal.kind,
+    source: 'cap',
+    alert: {
+      identifier: proposal.source.identifier,
+      sender: proposal.source.sender,
+      sent: proposal.source.sent,
+      capStatus: proposal.source.capStatus,
+      msgType: proposal.source.msgType,
+      severity: proposal.severity,
+      urgency: proposal.urgency,
+      certainty: proposal.certainty,
+      event: proposal.event,
+      ...(proposal.headline ? { headline: proposal.headline } : {}),
+    },
+    target: { counties: [county], categories: ['A', 'B'] },
+    window: proposal.window,
+    cadence: { A: { everyHours: urgent ? 12 : 24 }, B: { everyHours: 24 } },
+    messages: {
+      call: { yue: script, cmn: script },
+      text: `${SMS_SIGNATURE}${trimForSms(proposal.message.full, SMS_MAX_CHARS - SMS_SIGNATURE.length)}`,
+    },
+    status: 'draft',
+  };
 }

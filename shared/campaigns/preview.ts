@@ -153,7 +153,8 @@ export function previewCampaign(
     const hours = cadenceHours(campaign, category);
     if (hours === undefined || byCategory[category] === 0) continue;
     for (let t = startMs; t < endMs; t += hours * 3_600_000) {
-      const at = nextWindowStart(new Date(t), windows).getTime();
+      // rounds already past (a campaign previewed once running) collapse into the next one from now
+      const at = nextWindowStart(new Date(Math.max(t, now.getTime())), windows).getTime();
       if (at >= endMs) continue;
       const set = due.get(at) ?? new Set<Category>();
       set.add(category);
@@ -189,9 +190,6 @@ export function previewCampaign(
   if (total === 0) warn('campaign.preview.noAudience');
   else if (rounds.length === 0) warn('campaign.preview.noRounds');
   if (partsPerText > 1) warn('campaign.preview.textLong');
-  const first = rounds[0];
-  if (first && startMs - now.getTime() < first.durationMs)
-    warn('campaign.preview.startsTooSoon', first.start);
   for (const r of rounds) if (!r.fits) warn('campaign.preview.roundDoesNotFit', r.start);
 
   return {

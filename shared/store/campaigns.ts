@@ -1,7 +1,10 @@
-import { GetCommand, PutCommand, paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, paginateQuery, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign, CampaignStatus } from '../campaigns/campaign.js';
+import type { Elder } from '../register/elder.js';
+import type { Category } from '../registration/fields.js';
 import type { Db } from './client.js';
-import { campaignKeys } from './keys.js';
+import { PROGRESS_FIELDS, type ProgressField } from './counters.js';
+import { campaignKeys, elderKeys } from './keys.js';
 import { StaleItem } from './phone.js';
 import { registerTable } from './table.js';
 
@@ -26,15 +29,7 @@ export interface CampaignProgress {
   casesOpened: number;
   casesClosed: number;
 }
-export const PROGRESS_FIELDS = [
-  'started',
-  'well',
-  'needsHelp',
-  'notReached',
-  'casesOpened',
-  'casesClosed',
-] as const;
-export type ProgressField = (typeof PROGRESS_FIELDS)[number];
+export { PROGRESS_FIELDS, type ProgressField };
 
 /** on the live index: waiting for its window (scheduled), or in it */
 const LIVE: readonly CampaignStatus[] = ['scheduled', 'running', 'paused'];
@@ -86,19 +81,26 @@ export async function getCampaign(db: Db, campaignId: string): Promise<StoredCam
   return out.Item ? strip<StoredCampaign>(out.Item) : undefined;
 }
 
-/** Campaigns newest first, up to `limit`. */
+/** Campaigns newest first, up to `limit` (gsi1 `CAMPAIGNS`, sort key `<createdAt>#<id>`, read backwards). */
 export async function listCampaigns(db: Db, limit = 200): Promise<StoredCampaign[]> {
-  const out = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tableName,
-      IndexName: registerTable.byCounty.indexName,
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': 'CAMPAIGNS' },
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
-  );
-  return (out.Items ?? []).map((i) => strip<StoredCampaign>(i));
+  const items: StoredCampaign[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        IndexName: registerTable.byCounty.indexName,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'CAMPAIGNS' },
+        ScanIndexForward: false,
+        Limit: limit - items.length,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(out.Items ?? []).map((i) => strip<StoredCampaign>(i)));
+    start = out.LastEvaluatedKey;
+  } while (start && items.length < limit);
+  return items;
 }
 
 /** Every scheduled, running or paused campaign (a sparse index: a handful of items). */
@@ -117,14 +119,98 @@ export async function listLiveCampaigns(db: Db): Promise<StoredCampaign[]> {
   return items;
 }
 
+const progressOf = (item: Record<string, unknown>): CampaignProgress =>
+  Object.fromEntries(
+    PROGRESS_FIELDS.map((f) => [f, typeof item[f] === 'number' ? item[f] : 0]),
+  ) as unknown as CampaignProgress;
+
+/** One campaign's progress counters (all 0 before its first check-in). */
 export async function getCampaignProgress(db: Db, campaignId: string): Promise<CampaignProgress> {
   const out = await db.doc.send(
     new GetCommand({ TableName: db.tableName, Key: campaignKeys.progress(campaignId), ConsistentRead: true }),
   );
-  const item = out.Item ?? {};
-  return Object.fromEntries(
-    PROGRESS_FIELDS.map((f) => [f, typeof item[f] === 'number' ? item[f] : 0]),
-  ) as unknown as CampaignProgress;
+  return progressOf(out.Item ?? {});
+}
+
+/** The progress counters of several campaigns (BatchGet, 100 keys at a time), by campaign id. */
+export async function getCampaignProgresses(
+  db: Db,
+  campaignIds: readonly string[],
+): Promise<Map<string, CampaignProgress>> {
+  const found = new Map<string, CampaignProgress>();
+  const ids = [...new Set(campaignIds)];
+  for (let i = 0; i < ids.length; i += 100) {
+    let keys: Record<string, unknown>[] = ids.slice(i, i + 100).map((id) => campaignKeys.progress(id));
+    while (keys.length > 0) {
+      const out = await db.doc.send(
+        new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of out.Responses?.[db.tableName] ?? [])
+        found.set(String(item.pk).slice('CAMPAIGN#'.length), progressOf(item));
+      keys = out.UnprocessedKeys?.[db.tableName]?.Keys ?? [];
+    }
+  }
+  for (const id of ids) if (!found.has(id)) found.set(id, progressOf({}));
+  return found;
+}
+
+/** The fields of an elder record the campaign audience needs (no names, no numbers). */
+export type AudienceRow = Pick<
+  Elder,
+  'category' | 'channel' | 'smsOptOut' | 'living' | 'ability' | 'contactId' | 'consent' | 'status'
+> & { region: Pick<Elder['region'], 'county' | 'township'> };
+
+/** Read capacity consumed by a set of queries (ReturnConsumedCapacity TOTAL). */
+export interface ReadMeter {
+  units: number;
+  pages: number;
+}
+
+const AUDIENCE_FIELDS = ['category', 'channel', 'smsOptOut', 'living', 'ability', 'contactId', 'consent'];
+
+/**
+ * Reads the audience fields of a county's elders of one category: gsi1 `COUNTY#<county>` with sort
+ * keys `ELDER#<category>#`, every page, projected to what a campaign preview needs.
+ */
+export async function readAudienceRows(
+  db: Db,
+  county: string,
+  category: Category,
+  meter: ReadMeter = { units: 0, pages: 0 },
+): Promise<AudienceRow[]> {
+  const names: Record<string, string> = { '#region': 'region', '#county': 'county', '#township': 'township' };
+  names['#status'] = 'status';
+  AUDIENCE_FIELDS.forEach((f, i) => {
+    names[`#f${i}`] = f;
+  });
+  const projection = [
+    '#region.#county',
+    '#region.#township',
+    '#status',
+    ...AUDIENCE_FIELDS.map((_, i) => `#f${i}`),
+  ].join(', ');
+  const key = elderKeys.byCounty(county, category, '');
+  const rows: AudienceRow[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        IndexName: registerTable.byCounty.indexName,
+        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': key.gsi1pk, ':prefix': key.gsi1sk },
+        ExpressionAttributeNames: names,
+        ProjectionExpression: projection,
+        ReturnConsumedCapacity: 'TOTAL',
+        ExclusiveStartKey: start,
+      }),
+    );
+    meter.pages++;
+    meter.units += page.ConsumedCapacity?.CapacityUnits ?? 0;
+    for (const item of page.Items ?? []) rows.push(item as AudienceRow);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return rows;
 }
 
 /**

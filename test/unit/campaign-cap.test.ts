@@ -2,9 +2,12 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { campaignSchema } from '../../shared/campaigns/campaign.js';
 import {
   CapAlertRefused,
   capAlertToDraft,
+  capCampaignDraft,
+  capCampaignId,
   capToProposal,
   kindOf,
   parseCapAlert,
@@ -238,5 +241,49 @@ describe('never throws anything but CapAlertRefused', () => {
 
   it('on invalid UTF-8 bytes', () => {
     run(new Uint8Array([0x3c, 0xff, 0xfe, 0x3e]));
+  });
+});
+
+describe('CAP proposal → one draft campaign per county', () => {
+  const taishan = { zh: '台山市', en: 'Taishan' };
+  const proposal = () =>
+    capAlertToDraft({ secret: SECRET, rawBody: typhoon, signature: sign(typhoon) }, { now: beforeTyphoon });
+
+  it('is a valid draft for the county: A and B, A twice a day for a severe expected typhoon, a signed one-part text', () => {
+    const draft = campaignSchema.parse({
+      ...capCampaignDraft(proposal(), '440781', taishan),
+      createdBy: 'cityAdmin:alice',
+      createdAt: '2026-09-12T09:00:00+08:00',
+    });
+    expect(draft).toMatchObject({
+      status: 'draft',
+      source: 'cap',
+      kind: 'typhoon',
+      target: { counties: ['440781'], categories: ['A', 'B'] },
+      window: { start: '2026-09-12T18:00:00+08:00', end: '2026-09-14T08:00:00+08:00' },
+      cadence: { A: { everyHours: 12 }, B: { everyHours: 24 } },
+      alert: { identifier: '44070041600000_20260912083000', capStatus: 'Actual', severity: 'Severe' },
+    });
+    expect(draft.title).toBe('江门市气象台发布台风橙色预警信号（台山市）');
+    expect(draft.messages.text.startsWith('【安心】')).toBe(true);
+    expect([...draft.messages.text].length).toBeLessThanOrEqual(SMS_MAX_CHARS);
+    expect(draft.messages.call.yue).toContain('紧急情况请拨打120或110');
+  });
+
+  it('calls A daily when the alert is only moderate', () => {
+    const moderate = { ...proposal(), severity: 'Moderate' as const };
+    expect(capCampaignDraft(moderate, '440781', taishan).cadence).toEqual({
+      A: { everyHours: 24 },
+      B: { everyHours: 24 },
+    });
+  });
+
+  it('gives the same alert and county the same id, and any other pair another', () => {
+    const p = proposal();
+    expect(capCampaignId(p, '440781')).toBe(capCampaignId(proposal(), '440781'));
+    expect(capCampaignId(p, '440781')).not.toBe(capCampaignId(p, '440783'));
+    const other = { ...p, source: { ...p.source, identifier: `${p.source.identifier}-update` } };
+    expect(capCampaignId(other, '440781')).not.toBe(capCampaignId(p, '440781'));
+    expect(capCampaignId(p, '440781')).toMatch(/^[A-Za-z0-9-]{1,64}$/);
   });
 });

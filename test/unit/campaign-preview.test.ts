@@ -4,12 +4,17 @@ import {
   approve,
   type Campaign,
   type CampaignInput,
+  campaignBodySchema,
   campaignSchema,
   cancel,
+  finish,
   needsSecondApproval,
   pause,
+  recorded,
   resume,
+  run,
   start,
+  startInstant,
 } from '../../shared/campaigns/campaign.js';
 import { type AudienceMember, previewCampaign } from '../../shared/campaigns/preview.js';
 import { DomainError } from '../../shared/errors.js';
@@ -22,6 +27,7 @@ const HOUR = 3_600_000;
 
 const base: CampaignInput = {
   id: 'c1',
+  title: '台风 台山',
   kind: 'typhoon',
   target: { counties: [TAISHAN], categories: ['A', 'B'] },
   window: { start: '2025-07-01T09:00:00+08:00', end: '2025-07-04T09:00:00+08:00' },
@@ -145,15 +151,21 @@ describe('previewCampaign: the hand-computed case', () => {
     expect(p.warnings[0]?.at).toBe('2025-07-01T15:00:00.000+08:00');
   });
 
-  it('warns when the window starts sooner than the first round needs', () => {
-    const p = previewCampaign(
-      campaign(),
-      elders(3000),
-      limits,
-      DEFAULT_WINDOWS,
-      new Date('2025-07-01T06:00:00+08:00'),
-    );
-    expect(p.warnings.map((w) => w.code)).toEqual(['campaign.preview.startsTooSoon']);
+  it('counts only the rounds still ahead when previewed after the window started', () => {
+    const c = campaign();
+    const before = previewCampaign(c, elders(300), limits, DEFAULT_WINDOWS, new Date(c.window.start));
+    const later = new Date(Date.parse(c.window.start) + 26 * 3_600_000);
+    const after = previewCampaign(c, elders(300), limits, DEFAULT_WINDOWS, later);
+    expect(after.rounds.length).toBeGreaterThan(0);
+    expect(after.rounds.length).toBeLessThan(before.rounds.length);
+    expect(after.rounds.every((r) => Date.parse(r.start) >= later.getTime())).toBe(true);
+  });
+
+  it('does not warn about a campaign that starts now when every round fits', () => {
+    const c = campaign();
+    const p = previewCampaign(c, elders(300), limits, DEFAULT_WINDOWS, new Date(c.window.start));
+    expect(p.rounds.every((r) => r.fits)).toBe(true);
+    expect(p.warnings).toEqual([]);
   });
 
   it('counts texts in SMS parts, moves a 21:00 round to 09:00 and filters by township and flags', () => {
@@ -264,29 +276,85 @@ describe('approval and transitions', () => {
     expectRefused(() => approve(a, 'admin-3', now), 'campaign.transition.illegal');
   });
 
-  it('refuses to start a draft over the threshold, starts it once approved', () => {
+  it("refuses approval under the creator's login name or stable id, whatever the role", () => {
+    const c = campaign({ createdBy: 'countyAdmin:tai-admin', createdBySub: 'sub-1' });
+    expectRefused(
+      () => approve(c, { actor: 'cityAdmin:tai-admin', sub: 'sub-9' }, now),
+      'campaign.approve.byCreator',
+    );
+    expectRefused(
+      () => approve(c, { actor: 'cityAdmin:renamed', sub: 'sub-1' }, now),
+      'campaign.approve.byCreator',
+    );
+    expect(approve(c, { actor: 'cityAdmin:city-admin', sub: 'sub-2' }, now).approvedBy).toBe(
+      'cityAdmin:city-admin',
+    );
+  });
+
+  it('refuses to start a draft over the threshold, schedules it once approved', () => {
     const c = campaign();
     const p = previewCampaign(c, elders(3000), limits, DEFAULT_WINDOWS, now);
     const required = needsSecondApproval(p, 1000);
     expectRefused(() => start(c, now, required), 'campaign.start.needsApproval');
-    expect(start(approve(c, 'admin-2', now), now, required).status).toBe('running');
-    expect(start(c, now, needsSecondApproval(p, 5000)).status).toBe('running');
+    expect(start(approve(c, 'admin-2', now), now, required).status).toBe('scheduled');
+    expect(start(c, now, needsSecondApproval(p, 5000)).status).toBe('scheduled');
   });
 
-  it('pauses, resumes and cancels; refuses illegal transitions', () => {
-    const running = start(campaign(), now, false);
+  it('starts at the window start, or now once the window has begun', () => {
+    const c = campaign();
+    expect(startInstant(c, now).toISOString()).toBe('2025-07-01T01:00:00.000Z');
+    const later = new Date('2025-07-02T10:00:00+08:00');
+    expect(startInstant(c, later)).toEqual(later);
+  });
+
+  it('runs when scheduled, pauses, resumes, finishes after the window; cancels from any non-final state', () => {
+    const scheduled = start(campaign(), now, false);
+    expectRefused(() => pause(scheduled), 'campaign.transition.illegal');
+    const running = run(scheduled, new Date('2025-07-01T09:00:00+08:00'));
+    expect(running.status).toBe('running');
     const paused = pause(running);
     expect(paused.status).toBe('paused');
     expect(resume(paused, now).status).toBe('running');
-    expect(cancel(paused).status).toBe('cancelled');
+    for (const c of [campaign(), approve(campaign(), 'admin-2', now), scheduled, running, paused])
+      expect(cancel(c).status).toBe('cancelled');
+    const end = new Date('2025-07-04T09:00:00+08:00');
+    expectRefused(() => finish(running, now), 'campaign.transition.illegal');
+    for (const c of [scheduled, running, paused]) expect(finish(c, end).status).toBe('done');
+    expectRefused(() => run(scheduled, end), 'campaign.start.windowOver');
+    expectRefused(() => cancel(finish(running, end)), 'campaign.transition.illegal');
     expectRefused(() => pause(campaign()), 'campaign.transition.illegal');
     expectRefused(() => resume(running, now), 'campaign.transition.illegal');
     expectRefused(() => start(running, now, false), 'campaign.transition.illegal');
+    expectRefused(() => start(scheduled, now, false), 'campaign.transition.illegal');
     expectRefused(() => cancel(cancel(running)), 'campaign.transition.illegal');
     expectRefused(() => resume(cancel(running), now), 'campaign.transition.illegal');
     expectRefused(
       () => start(campaign(), new Date('2025-07-05T00:00:00+08:00'), false),
       'campaign.start.windowOver',
     );
+  });
+
+  it('keeps who changed the status, when, from and to', () => {
+    const created = recorded(undefined, campaign(), 'cityAdmin:alice', now);
+    const later = new Date('2025-06-30T11:00:00+08:00');
+    const approved = recorded(created, approve(created, 'cityAdmin:bob', later), 'cityAdmin:bob', later);
+    expect(approved.history).toEqual([
+      { at: now.toISOString(), by: 'cityAdmin:alice', to: 'draft' },
+      { at: later.toISOString(), by: 'cityAdmin:bob', from: 'draft', to: 'approved' },
+    ]);
+    expect(campaignSchema.parse(approved).history).toHaveLength(2);
+  });
+});
+
+describe('campaign body', () => {
+  const { id: _id, createdBy: _by, createdAt: _at, ...body } = base;
+  it('accepts what an administrator writes and refuses server fields or a CAP source', () => {
+    expect(campaignBodySchema.parse(body).source).toBe('manual');
+    expect(campaignBodySchema.safeParse({ ...body, status: 'running' }).success).toBe(false);
+    expect(campaignBodySchema.safeParse({ ...body, source: 'cap' }).success).toBe(false);
+    expect(campaignBodySchema.safeParse({ ...body, history: [] }).success).toBe(false);
+    const { title: _t, ...untitled } = body;
+    expect(campaignBodySchema.safeParse(untitled).success).toBe(false);
+    expect(campaignBodySchema.safeParse({ ...body, title: ' ' }).success).toBe(false);
   });
 });
