@@ -6,9 +6,8 @@
  * 4. pacing against the simulated provider: peaks never above the limits; share of the call rate kept
  * 5. keypad 2 to the first contact text handed to the provider: p50 and p99 (wall clock)
  */
-import { randomUUID } from 'node:crypto';
-import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, startDynamoLocal } from '../local/dynamo.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { startDynamoLocal } from '../local/dynamo.js';
 import { phoneRuntime } from '../local/phone/runtime.js';
 import { RealTimeline, type Timeline, VirtualTimeline } from '../local/phone/timeline.js';
 import { makePolicyConfig } from '../shared/config.js';
@@ -17,11 +16,12 @@ import { runPlanner } from '../shared/phone/engine.js';
 import type { Elder } from '../shared/register/elder.js';
 import { parseRegistration, registerParsed } from '../shared/register/service.js';
 import { makeIdNumber } from '../shared/registration/id-number.js';
-import { createDb, type Db } from '../shared/store/client.js';
+import type { Db } from '../shared/store/client.js';
 import { putContact } from '../shared/store/contacts.js';
 import { dueKeys, elderKeys, phoneKeys } from '../shared/store/keys.js';
 import { setPlannerCursor } from '../shared/store/phone.js';
 import { meterCapacity } from './capacity.js';
+import { benchTable, type Item, writeAll } from './support.js';
 
 const policy = makePolicyConfig();
 const phonePolicies = { '*': DEFAULT_PHONE_POLICY };
@@ -29,16 +29,14 @@ const phonePolicies = { '*': DEFAULT_PHONE_POLICY };
 const START = new Date('2025-07-01T01:00:00Z');
 
 async function table(endpoint: string): Promise<{ db: Db; meter: ReturnType<typeof meterCapacity> }> {
-  const tableName = `bench-${randomUUID().slice(0, 8)}`;
-  await ensureTable(endpoint, tableName);
-  const db = createDb({ tableName, endpoint });
+  const db = await benchTable(endpoint);
   return { db, meter: meterCapacity(db.doc as never) };
 }
 
 /** A register of n elders written straight to the table (profile + schedule), `dueShare` of them due now. */
 async function fillRegister(db: Db, n: number, dueShare: number, now: Date): Promise<string[]> {
   const due: string[] = [];
-  const items: Record<string, unknown>[] = [];
+  const items: Item[] = [];
   const every = Math.round(1 / dueShare);
   for (let i = 0; i < n; i++) {
     const id = `bench-${String(i).padStart(7, '0')}`;
@@ -86,25 +84,7 @@ async function fillRegister(db: Db, n: number, dueShare: number, now: Date): Pro
       suspended: false,
     });
   }
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      for (let b = batches.shift(); b; b = batches.shift()) {
-        let request: Record<string, unknown>[] = b;
-        while (request.length > 0) {
-          const out = await db.doc.send(
-            new BatchWriteCommand({
-              RequestItems: { [db.tableName]: request.map((Item) => ({ PutRequest: { Item } })) },
-            }),
-          );
-          request = (out.UnprocessedItems?.[db.tableName] ?? []).map(
-            (r) => r.PutRequest?.Item as Record<string, unknown>,
-          );
-        }
-      }
-    }),
-  );
+  await writeAll(db, items);
   return due;
 }
 

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { cachedLiveCampaigns } from '../../shared/campaigns/run.js';
 import { loadConfig, loadPhoneConfig, type PhoneConfig } from '../../shared/config.js';
 import {
   ChimeSDKVoiceClient,
@@ -62,6 +63,8 @@ export function awsPhoneDeps(serviceName: string): { deps: PhoneDeps; logger: Lo
     pacer: dynamoPacer(db, phone.limits),
     now: () => new Date(),
     log: (message, fields) => logger.info(message, fields ?? {}),
+    // campaigns raise cadences and tag check-ins; read at most once a minute per warm function
+    campaigns: cachedLiveCampaigns(db, () => new Date()),
   };
   return { deps, logger };
 }

@@ -5,7 +5,6 @@
  * with method, route and status only), so no name or number is ever logged here.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import * as z from 'zod';
@@ -18,8 +17,7 @@ import type { Elder } from '../../shared/register/elder.js';
 import { maskPhone } from '../../shared/registration/phone.js';
 import type { Db } from '../../shared/store/client.js';
 import { getElder, receivesCheckIns } from '../../shared/store/elders.js';
-import { dueKeys, phoneKeys } from '../../shared/store/keys.js';
-import { getSchedule } from '../../shared/store/phone.js';
+import { getSchedule, setCheckInDue } from '../../shared/store/phone.js';
 import { isoInPolicyZone } from '../../shared/time.js';
 import { parseOrThrow } from '../../shared/validation.js';
 import { phonePage } from './page.js';
@@ -49,29 +47,8 @@ export interface PhoneDemo {
  * Makes an elder's next check-in due at `at` (the planner starts it on its next run). Refused when a
  * check-in is already open or the schedule is suspended: false then.
  */
-export async function scheduleDueAt(db: Db, elderId: string, at: Date, now: Date): Promise<boolean> {
-  const due = dueKeys('schedule', elderId, at.toISOString(), now);
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.tableName,
-        Key: phoneKeys.schedule(elderId),
-        UpdateExpression: 'SET nextCheckInAt = :at, gsi3pk = :pk, gsi3sk = :sk',
-        ConditionExpression:
-          'attribute_exists(pk) AND attribute_not_exists(openCheckInId) AND suspended = :f',
-        ExpressionAttributeValues: {
-          ':at': at.toISOString(),
-          ':pk': due.gsi3pk,
-          ':sk': due.gsi3sk,
-          ':f': false,
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+export function scheduleDueAt(db: Db, elderId: string, at: Date, now: Date): Promise<boolean> {
+  return setCheckInDue(db, elderId, at.toISOString(), now);
 }
 
 /** Runs the planner one run at a time, whoever asks (the timer, plan-now, call-now). */

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { makeDispatcher } from '../../functions/dispatcher/batch.js';
 import { makeInboundHandler } from '../../functions/sms-inbound/records.js';
+import { cachedLiveCampaigns } from '../../shared/campaigns/run.js';
 import type { PolicyConfig } from '../../shared/config.js';
 import type { PhoneVisitPolicy, ProviderLimits } from '../../shared/phone/config.js';
 import { type PhoneDeps, runPlanner } from '../../shared/phone/engine.js';
@@ -51,6 +52,7 @@ export function phoneRuntime(options: {
       options.logger?.info(message, fields ?? {});
       options.onLog?.(JSON.stringify({ message, ...fields }));
     },
+    campaigns: cachedLiveCampaigns(options.db, () => timeline.now()),
   };
   const dispatcher = makeDispatcher(deps);
   checkInQueue.attach(dispatcher);

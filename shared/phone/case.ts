@@ -1,16 +1,8 @@
+import type { CaseStatus, Closure } from './closures.js';
 import type { PhoneVisitPolicy } from './config.js';
 
 export type CaseReason = 'noResponse' | 'needsHelp';
-export const CLOSURES = [
-  'reachedWell',
-  'visited',
-  'hospital',
-  'unreachable',
-  'moved',
-  'died',
-  'other',
-] as const;
-export type Closure = (typeof CLOSURES)[number];
+export * from './closures.js';
 
 /** Who may be told, in the ladder's order. */
 export interface Recipient {
@@ -55,11 +47,13 @@ export interface Case {
   code: string;
   elderId: string;
   checkInId?: string;
+  /** the campaign of the check-in it came from */
+  campaignId?: string;
   county: string;
   township: string;
   reason: CaseReason;
   openedAt: string;
-  status: 'open' | 'acknowledged' | 'closed';
+  status: CaseStatus;
   level: 0 | 1 | 2 | 3;
   steps: CaseStep[];
   next?: { kind: 'step'; at: string };
@@ -150,7 +144,10 @@ function climb(c: Case, ladder: Ladder, now: Date, policy: PhoneVisitPolicy): nu
  * first emergency contact at once.
  */
 export function openCase(
-  input: Pick<Case, 'id' | 'code' | 'elderId' | 'checkInId' | 'county' | 'township' | 'reason'> & {
+  input: Pick<
+    Case,
+    'id' | 'code' | 'elderId' | 'checkInId' | 'campaignId' | 'county' | 'township' | 'reason'
+  > & {
     ladder: Ladder;
     now: Date;
     policy: PhoneVisitPolicy;
@@ -161,6 +158,7 @@ export function openCase(
     code: input.code,
     elderId: input.elderId,
     ...(input.checkInId ? { checkInId: input.checkInId } : {}),
+    ...(input.campaignId ? { campaignId: input.campaignId } : {}),
     county: input.county,
     township: input.township,
     reason: input.reason,

@@ -51,6 +51,8 @@ export interface CheckIn {
   escalateAt?: string;
   next?: NextAction;
   caseId?: string;
+  /** the running campaign it was opened for (its call plays the campaign's script, its outcome counts) */
+  campaignId?: string;
   closedAt?: string;
   version: number;
 }
@@ -88,6 +90,7 @@ export function openCheckIn(input: {
   channel: Channel;
   now: Date;
   windows: readonly CallWindow[];
+  campaignId?: string | undefined;
 }): CheckIn {
   const at = iso(nextWindowStart(input.now, input.windows));
   return {
@@ -100,6 +103,7 @@ export function openCheckIn(input: {
     status: 'open',
     attempts: [{ n: 1, channel: input.channel, plannedAt: at, status: 'planned' }],
     next: { kind: 'attempt', at },
+    ...(input.campaignId ? { campaignId: input.campaignId } : {}),
     version: 1,
   };
 }

@@ -1,8 +1,11 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { audienceMember } from '../campaigns/audience.js';
+import { campaignFor, nextCheckInAfter, sweepCampaigns } from '../campaigns/run.js';
 import type { PolicyConfig } from '../config.js';
 import type { Contact } from '../contacts/contact.js';
 import type { Elder } from '../register/elder.js';
 import { dialable } from '../registration/phone.js';
+import { getCampaign, progressUpdate, type StoredCampaign } from '../store/campaigns.js';
 import type { Db } from '../store/client.js';
 import { getContact } from '../store/contacts.js';
 import { getElder, receivesCheckIns } from '../store/elders.js';
@@ -26,7 +29,9 @@ import {
   saveCheckIn,
   setPlannerCursor,
   startCheckIn,
+  type TransactItem,
 } from '../store/phone.js';
+import { type DayStatsField, statsUpdate } from '../store/stats.js';
 import { putVisit, visitItem } from '../store/visits.js';
 import { dateInPolicyZone, isoInPolicyZone } from '../time.js';
 import type { VisitRecord } from '../visits/record.js';
@@ -79,6 +84,52 @@ export interface PhoneDeps {
   now: () => Date;
   /** structured log without personal data: ids, kinds, outcomes and counts only */
   log: (message: string, fields?: Record<string, unknown>) => void;
+  /**
+   * The live campaigns (cached: see cachedLiveCampaigns). Without it no campaign raises a cadence or
+   * tags a check-in, and the planner does not sweep campaigns.
+   */
+  campaigns?: LiveCampaigns;
+}
+
+/** Reads the live campaigns; `clear` forgets a cached answer (after the sweep changed one). */
+export type LiveCampaigns = (() => Promise<StoredCampaign[]>) & { clear?: () => void };
+
+const liveCampaigns = async (deps: PhoneDeps): Promise<StoredCampaign[]> =>
+  deps.campaigns ? deps.campaigns() : [];
+
+/** Where today's figures of an elder's check-in count: the local date of `at`, the elder's place. */
+const placeOf = (elder: Pick<Elder, 'region'>, at: Date) => ({
+  date: dateInPolicyZone(at),
+  county: elder.region.county,
+  township: elder.region.township,
+});
+
+const OUTCOME_FIELD = { well: 'well', needsHelp: 'needsHelp', noResponse: 'notReached' } as const;
+
+/**
+ * The counters a check-in's change moves, written in the same transaction as the change: its outcome
+ * when it closes (today's figures, and the campaign's progress), and the campaign's cases opened.
+ */
+function changeCounters(
+  deps: PhoneDeps,
+  checkIn: CheckIn,
+  elder: Pick<Elder, 'region'>,
+  now: Date,
+  change: { closes: boolean; caseOpened: boolean },
+): TransactItem[] {
+  const items: TransactItem[] = [];
+  const field: DayStatsField | undefined =
+    change.closes && checkIn.status !== 'open' ? OUTCOME_FIELD[checkIn.status] : undefined;
+  if (field) items.push(statsUpdate(deps.db, placeOf(elder, now), { [field]: 1 }));
+  if (checkIn.campaignId && (field || change.caseOpened)) {
+    items.push(
+      progressUpdate(deps.db, checkIn.campaignId, {
+        ...(field ? { [field]: 1 } : {}),
+        ...(change.caseOpened ? { casesOpened: 1 } : {}),
+      }),
+    );
+  }
+  return items;
 }
 
 const policyOf = (deps: PhoneDeps, county: string) =>
@@ -120,6 +171,15 @@ const bucketOf = (d: Date) => d.toISOString().slice(0, 13);
  * grows with what is due, not with the size of the register.
  */
 export async function runPlanner(deps: PhoneDeps): Promise<PlannerResult> {
+  if (deps.campaigns) {
+    // campaigns whose schedule was lost or late start and finish here; what they pull forward is
+    // due now, so this very run opens it
+    const swept = await sweepCampaigns(deps).catch((error: Error) => {
+      deps.log('campaign sweep failed', { errorName: error.name });
+      return [];
+    });
+    if (swept.some((r) => r.changed)) deps.campaigns.clear?.();
+  }
   const now = deps.now();
   const nowBucket = bucketOf(now);
   const cursor = (await getPlannerCursor(deps.db)) ?? bucketOf(new Date(now.getTime() - 24 * 3_600_000));
@@ -162,6 +222,7 @@ async function startDue(deps: PhoneDeps, elderId: string, now: Date): Promise<bo
     return false;
   }
   const channel = elder.channel === 'sms' && !schedule.smsOptOut ? 'sms' : 'voice';
+  const campaign = campaignFor(await liveCampaigns(deps), audienceMember(elder, deps.policy), now);
   const checkIn = openCheckIn({
     id: randomUUID(),
     elderId,
@@ -170,14 +231,23 @@ async function startDue(deps: PhoneDeps, elderId: string, now: Date): Promise<bo
     channel,
     now,
     windows: windowsOf(deps, elder),
+    campaignId: campaign?.id,
   });
   try {
-    await startCheckIn(deps.db, schedule, checkIn, now);
+    await startCheckIn(deps.db, schedule, checkIn, now, [
+      statsUpdate(deps.db, placeOf(elder, now), { checkInsOpened: 1 }),
+      ...(campaign ? [progressUpdate(deps.db, campaign.id, { started: 1 })] : []),
+    ]);
   } catch (error) {
     if (error instanceof StaleItem) return false;
     throw error;
   }
-  deps.log('check-in opened', { checkInId: checkIn.id, channel, plannedAt: checkIn.next?.at });
+  deps.log('check-in opened', {
+    checkInId: checkIn.id,
+    channel,
+    plannedAt: checkIn.next?.at,
+    ...(campaign ? { campaignId: campaign.id } : {}),
+  });
   // the elder was just read: the first attempt, when due now, is queued without reading it again
   if (checkIn.next && checkIn.next.at <= now.toISOString()) await checkInDue(deps, checkIn.id, now, elder);
   return true;
@@ -210,11 +280,19 @@ async function caseDue(deps: PhoneDeps, caseId: string, now: Date): Promise<numb
 // ---------------------------------------------------------------------------------------------
 // Storing transitions and performing their effects
 
-/** When the next check-in of an elder is due after one opened at `openedAt`: cadence, then a window. */
-function nextCheckInAt(deps: PhoneDeps, elder: Elder, openedAt: string): string {
+/**
+ * When the next check-in of an elder is due after one opened at `openedAt`: the normal cadence, or a
+ * running campaign's shorter one while its window lasts; then a calling window.
+ */
+async function nextCheckInAt(deps: PhoneDeps, elder: Elder, openedAt: string): Promise<string> {
   const policy = policyOf(deps, elder.region.county);
-  const after = new Date(new Date(openedAt).getTime() + cadenceMs(policy, elder.category));
-  return nextWindowStart(after, windowsOf(deps, elder)).toISOString();
+  return nextCheckInAfter({
+    openedAt: new Date(openedAt),
+    normalMs: cadenceMs(policy, elder.category),
+    campaigns: await liveCampaigns(deps),
+    member: audienceMember(elder, deps.policy),
+    windows: windowsOf(deps, elder),
+  }).toISOString();
 }
 
 /** Saves a check-in transition (freeing the schedule when it closes), then performs its effects. */
@@ -251,8 +329,9 @@ async function commitCheckIn(
       t.checkIn,
       before.version,
       now,
-      closes ? { nextCheckInAt: nextCheckInAt(deps, elder, before.openedAt) } : undefined,
+      closes ? { nextCheckInAt: await nextCheckInAt(deps, elder, before.openedAt) } : undefined,
       visits.map(visitItem),
+      changeCounters(deps, t.checkIn, elder, now, { closes, caseOpened: false }),
     );
     if (
       openCaseEffect &&
@@ -353,6 +432,7 @@ async function openCaseFor(
       code: String(randomInt(1000, 10000)),
       elderId: elder.id,
       ...(link ? { checkInId: link.checkIn.id } : {}),
+      ...(link?.checkIn.campaignId ? { campaignId: link.checkIn.campaignId } : {}),
       county: elder.region.county,
       township: elder.region.township,
       reason,
@@ -362,7 +442,9 @@ async function openCaseFor(
     });
     const checkIn = link ? { ...link.checkIn, caseId: id } : undefined;
     const closing =
-      link?.closes && checkIn ? { nextCheckInAt: nextCheckInAt(deps, elder, checkIn.openedAt) } : undefined;
+      link?.closes && checkIn
+        ? { nextCheckInAt: await nextCheckInAt(deps, elder, checkIn.openedAt) }
+        : undefined;
     try {
       await createCase(
         deps.db,
@@ -371,6 +453,12 @@ async function openCaseFor(
         checkIn && link
           ? { checkIn, previousVersion: link.previousVersion, ...(closing ? { closing } : {}) }
           : undefined,
+        checkIn && link
+          ? changeCounters(deps, checkIn, elder, now, {
+              closes: link.closes,
+              caseOpened: Boolean(t.case.campaignId),
+            })
+          : [],
       );
     } catch (error) {
       if (!(error instanceof StaleItem)) throw error;
@@ -401,7 +489,18 @@ async function commitCase(
   elder?: Elder,
 ): Promise<Case> {
   if (t.case === before) return before;
-  const saved = await saveCase(deps.db, t.case, before.version, now);
+  // a campaign's case closing counts in its progress, with the change itself
+  const closesCampaignCase =
+    before.status !== 'closed' && t.case.status === 'closed' && t.case.campaignId !== undefined;
+  const saved = await saveCase(
+    deps.db,
+    t.case,
+    before.version,
+    now,
+    closesCampaignCase && t.case.campaignId
+      ? [progressUpdate(deps.db, t.case.campaignId, { casesClosed: 1 })]
+      : [],
+  );
   await dispatchCaseSteps(deps, t);
   for (const text of t.texts) {
     const body =
@@ -632,6 +731,12 @@ async function dispatchAttempt(
     await recordOutcome(deps, checkInId, n, 'failed');
     return 'skipped';
   }
+  // a campaign's check-in text carries the campaign's message (the reply keys stay)
+  const campaignText =
+    peek.campaignId && attempt.channel === 'sms'
+      ? (await getCampaign(deps.db, peek.campaignId))?.messages.text
+      : undefined;
+  const text = checkInText(elder.name, campaignText);
   // a job delivered late (retries, an outage) waits: the check-in's lease plans it in the next window
   const now = deps.now();
   if (nextWindowStart(now, windowsOf(deps, elder)).getTime() !== now.getTime()) return 'deferred';
@@ -644,7 +749,7 @@ async function dispatchAttempt(
     }
     await deps.pacer.callSlot();
   } else {
-    await deps.pacer.smsSlot(smsParts(checkInText(elder.name)));
+    await deps.pacer.smsSlot(smsParts(text));
   }
   const claimed = await claimAttempt(deps, checkInId, n, 'placing', 'queued');
   if (!claimed) {
@@ -664,7 +769,7 @@ async function dispatchAttempt(
         : (
             await deps.sms.sendText({
               to: elder.phone,
-              text: checkInText(elder.name),
+              text,
               purpose: 'checkIn',
               elderId: elder.id,
             })
@@ -694,7 +799,21 @@ async function dispatchAttempt(
       policyOf(deps, current.county),
       windowsOf(deps, elder),
     );
-    if (t.checkIn !== current) await saveCheckIn(deps.db, t.checkIn, current.version, deps.now());
+    // today's calls placed / texts sent count with the change that records the placing
+    if (t.checkIn !== current)
+      await saveCheckIn(
+        deps.db,
+        t.checkIn,
+        current.version,
+        deps.now(),
+        undefined,
+        [],
+        [
+          statsUpdate(deps.db, placeOf(elder, deps.now()), {
+            [attempt.channel === 'voice' ? 'callsPlaced' : 'textsSent']: 1,
+          }),
+        ],
+      );
   });
   deps.log('attempt placed', { checkInId, n, channel: attempt.channel });
   return 'placed';

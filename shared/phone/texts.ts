@@ -25,13 +25,59 @@ function escapeXml(text: string): string {
   );
 }
 
-/** The check-in prompt: who, where, and the three keys. */
-export function checkInPrompt(language: Language, name: string, village: string): string {
+const greeting = (language: Language, name: string, village: string) =>
+  language === 'yue'
+    ? `${name}，你好。呢度係${village}嘅平安回访。`
+    : `${name}，您好。这里是${village}的平安回访。`;
+const keypadQuestion = (language: Language) =>
+  language === 'yue'
+    ? '你平安，请按一字。需要帮手，请按二字。再听一次，请按零字。'
+    : '您平安，请按1。需要帮助，请按2。再听一遍，请按0。';
+
+/**
+ * The check-in prompt: who, where, a campaign's script when the check-in is a campaign's (safety
+ * advice before a typhoon, greetings for a festival), and the three keys.
+ */
+export function checkInPrompt(language: Language, name: string, village: string, script?: string): string {
   return ssml(
-    language === 'yue'
-      ? `${name}，你好。呢度係${village}嘅平安回访。你平安，请按一字。需要帮手，请按二字。再听一次，请按零字。`
-      : `${name}，您好。这里是${village}的平安回访。您平安，请按1。需要帮助，请按2。再听一遍，请按0。`,
+    `${greeting(language, name, village)}${script ? `${script.trim()} ` : ''}${keypadQuestion(language)}`,
   );
+}
+
+/** The most SSML one spoken prompt may hold (Chime SDK PSTN Audio's limit on SpeechParameters.Text). */
+export const MAX_SPOKEN_CHARS = 1000;
+
+/**
+ * The check-in prompt in parts that each fit one spoken action: the whole prompt when it fits,
+ * otherwise the greeting with the script (split at sentence ends) to be spoken first, and the keys
+ * asked last. Every part is slow speech.
+ * @example checkInPromptParts('cmn', '陈伯', '潮连村', longScript) // { before: ['<speak>…', …], ask: '<speak>…请按1…' }
+ */
+export function checkInPromptParts(
+  language: Language,
+  name: string,
+  village: string,
+  script?: string,
+): { before: string[]; ask: string } {
+  const whole = checkInPrompt(language, name, village, script);
+  if (whole.length <= MAX_SPOKEN_CHARS || !script) return { before: [], ask: whole };
+  const room = MAX_SPOKEN_CHARS - ssml('').length;
+  const before: string[] = [];
+  let part = greeting(language, name, village);
+  for (const sentence of script.trim().match(/[^。！？!?；;\n]+[。！？!?；;\n]*/g) ?? [script]) {
+    // a sentence too long for one part is cut in pieces that fit even when every character is escaped
+    const size = escapeXml(sentence).length <= room ? sentence.length : Math.floor(room / 6);
+    for (let i = 0; i < sentence.length; i += size) {
+      const piece = sentence.slice(i, i + size);
+      if (escapeXml(part + piece).length > room) {
+        before.push(ssml(part));
+        part = '';
+      }
+      part += piece;
+    }
+  }
+  if (part) before.push(ssml(part));
+  return { before, ask: ssml(keypadQuestion(language)) };
 }
 
 export function wellGoodbye(language: Language): string {
@@ -63,9 +109,12 @@ export function notifyThanks(): string {
   return ssml('已确认，谢谢您跟进。再见。');
 }
 
-/** The text check-in. */
-export function checkInText(name: string): string {
-  return `${SIGNATURE}${name}您好，平安回访：平安请回复1，需要帮助请回复2。`;
+/** The text check-in; a campaign's carries its message before the reply keys. */
+export function checkInText(name: string, campaignText?: string): string {
+  const message = campaignText?.trim();
+  return message
+    ? `${SIGNATURE}${name}您好，${message} 平安回访：平安请回复1，需要帮助请回复2。`
+    : `${SIGNATURE}${name}您好，平安回访：平安请回复1，需要帮助请回复2。`;
 }
 
 /** A ladder text to a contact, relative or duty phone: who, where, their phone, what happened, the code. */

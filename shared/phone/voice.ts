@@ -1,5 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { getCampaign } from '../store/campaigns.js';
 import { getElder } from '../store/elders.js';
 import { getCall, getCase, getCheckIn } from '../store/phone.js';
 import type { Outcome } from './checkin.js';
@@ -7,7 +8,7 @@ import { acknowledgeCase, callEnded, type PhoneDeps, recordOutcome } from './eng
 import type { CallContext } from './providers.js';
 import { keypadMeaning } from './replies.js';
 import {
-  checkInPrompt,
+  checkInPromptParts,
   helpGoodbye,
   type Language,
   noInputGoodbye,
@@ -222,8 +223,14 @@ export async function handleSmaEvent(deps: PhoneDeps, raw: unknown): Promise<Sma
   const prompt = await promptFor(deps, context);
   if (!prompt) return respond([hangup()]);
 
+  // a campaign's script too long for one prompt is spoken first, then the keys are asked; the whole
+  // is repeated (slowly, as always) on 0 or a wrong key
+  const ask = () => [
+    ...prompt.before.map((text) => say(callId, text, prompt.language)),
+    askDigits(callId, prompt.text, prompt.language),
+  ];
   if (type === 'CALL_ANSWERED')
-    return respond([askDigits(callId, prompt.text, prompt.language)], {
+    return respond(ask(), {
       answered: 'true',
       prompts: '1',
     });
@@ -253,7 +260,7 @@ export async function handleSmaEvent(deps: PhoneDeps, raw: unknown): Promise<Sma
       return respond([say(callId, notifyThanks(), 'cmn'), hangup()], { outcome: 'acknowledged' });
     }
     if (prompts < MAX_PROMPTS) {
-      return respond([askDigits(callId, prompt.text, prompt.language)], {
+      return respond(ask(), {
         prompts: String(prompts + 1),
       });
     }
@@ -269,18 +276,23 @@ export async function handleSmaEvent(deps: PhoneDeps, raw: unknown): Promise<Sma
 async function promptFor(
   deps: PhoneDeps,
   context: CallContext,
-): Promise<{ text: string; language: Language } | undefined> {
+): Promise<{ text: string; language: Language; before: string[] } | undefined> {
   if (context.purpose === 'checkIn') {
     const checkIn = await getCheckIn(deps.db, context.ref);
     const elder = checkIn ? await getElder(deps.db, checkIn.elderId) : undefined;
-    if (!elder) return undefined;
-    return {
-      text: checkInPrompt(elder.language, elder.name, elder.region.village),
-      language: elder.language,
-    };
+    if (!checkIn || !elder) return undefined;
+    // a campaign's check-in plays the campaign's script in the elder's language
+    const campaign = checkIn.campaignId ? await getCampaign(deps.db, checkIn.campaignId) : undefined;
+    const parts = checkInPromptParts(
+      elder.language,
+      elder.name,
+      elder.region.village,
+      campaign?.messages.call[elder.language],
+    );
+    return { text: parts.ask, language: elder.language, before: parts.before.slice(0, 8) };
   }
   const c = await getCase(deps.db, context.ref);
   const elder = c ? await getElder(deps.db, c.elderId) : undefined;
   if (!c || !elder) return undefined;
-  return { text: notifyPrompt(elder.name, elder.region.village, c.reason), language: 'cmn' };
+  return { text: notifyPrompt(elder.name, elder.region.village, c.reason), language: 'cmn', before: [] };
 }

@@ -12,11 +12,23 @@ import type { Case } from '../phone/case.js';
 import type { CheckIn } from '../phone/checkin.js';
 import type { CallContext } from '../phone/providers.js';
 import type { Db } from './client.js';
-import { DUE_SHARDS, dueKeys, phoneKeys } from './keys.js';
+import { campaignKeys, DUE_SHARDS, dueKeys, phoneKeys } from './keys.js';
 import { registerTable } from './table.js';
 
+/** Runs a conditional write: true when it was written, false when its condition did not hold. */
+async function written(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
 type Item = Record<string, unknown>;
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+/** One item of a write transaction (counters other modules build go in the same transaction). */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Another writer changed the item first (optimistic lock); the caller reads again and retries. */
 export class StaleItem extends Error {
@@ -92,7 +104,14 @@ async function transact(db: Db, items: TransactItem[]): Promise<void> {
  * Starts a check-in from a due schedule: the schedule takes the check-in's id (there is never a
  * second open one) and leaves the due index; the check-in is stored with its own due time.
  */
-export async function startCheckIn(db: Db, schedule: Schedule, checkIn: CheckIn, now: Date): Promise<void> {
+export async function startCheckIn(
+  db: Db,
+  schedule: Schedule,
+  checkIn: CheckIn,
+  now: Date,
+  /** counters of what it starts (campaign progress, today's figures), all or nothing with it */
+  alsoWrite: TransactItem[] = [],
+): Promise<void> {
   await transact(db, [
     {
       Update: {
@@ -104,6 +123,7 @@ export async function startCheckIn(db: Db, schedule: Schedule, checkIn: CheckIn,
       },
     },
     versioned(db, checkInItem(checkIn, now), undefined),
+    ...alsoWrite,
   ]);
 }
 
@@ -160,11 +180,14 @@ export async function saveCheckIn(
   closing?: { nextCheckInAt: string },
   /** items written with it, all or nothing (the visit a well reply records) */
   alsoPut: Item[] = [],
+  /** counters of the change (campaign progress, today's figures), all or nothing with it */
+  alsoWrite: TransactItem[] = [],
 ): Promise<CheckIn> {
   const saved = { ...checkIn, version: previousVersion + 1 };
   const items: TransactItem[] = [versioned(db, checkInItem(saved, now), previousVersion)];
   if (closing) items.push(freeSchedule(db, checkIn, closing.nextCheckInAt, now));
   for (const Item of alsoPut) items.push({ Put: { TableName: db.tableName, Item } });
+  items.push(...alsoWrite);
   await transact(db, items);
   return saved;
 }
@@ -209,6 +232,8 @@ export async function createCase(
   c: Case,
   now: Date,
   checkIn?: { checkIn: CheckIn; previousVersion: number; closing?: { nextCheckInAt: string } },
+  /** counters of the change (campaign progress, today's figures), all or nothing with it */
+  alsoWrite: TransactItem[] = [],
 ): Promise<void> {
   const items: TransactItem[] = [
     versioned(db, caseItem(c, now), undefined),
@@ -225,11 +250,19 @@ export async function createCase(
     items.push(versioned(db, checkInItem(linked, now), checkIn.previousVersion));
     if (checkIn.closing) items.push(freeSchedule(db, checkIn.checkIn, checkIn.closing.nextCheckInAt, now));
   }
+  items.push(...alsoWrite);
   await transact(db, items);
 }
 
 /** Saves a changed case if unchanged since `previousVersion`; a closed case frees its code. */
-export async function saveCase(db: Db, c: Case, previousVersion: number, now: Date): Promise<Case> {
+export async function saveCase(
+  db: Db,
+  c: Case,
+  previousVersion: number,
+  now: Date,
+  /** counters of the change (a campaign's cases closed), all or nothing with it */
+  alsoWrite: TransactItem[] = [],
+): Promise<Case> {
   const saved = { ...c, version: previousVersion + 1 };
   const items: TransactItem[] = [versioned(db, caseItem(saved, now), previousVersion)];
   if (c.status === 'closed') {
@@ -242,6 +275,7 @@ export async function saveCase(db: Db, c: Case, previousVersion: number, now: Da
       },
     });
   }
+  items.push(...alsoWrite);
   await transact(db, items);
   return saved;
 }
@@ -345,8 +379,8 @@ export async function claimOnce(
   now: Date,
   days = 30,
 ): Promise<boolean> {
-  try {
-    await db.doc.send(
+  return written(() =>
+    db.doc.send(
       new PutCommand({
         TableName: db.tableName,
         Item: {
@@ -357,12 +391,8 @@ export async function claimOnce(
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Forgets a once-only key (the work it guarded failed and must be possible again). */
@@ -437,4 +467,94 @@ export async function getStat(db: Db, name: string, date: string): Promise<numbe
     new GetCommand({ TableName: db.tableName, Key: phoneKeys.stats(name, date) }),
   );
   return Number(out.Item?.count ?? 0);
+}
+
+/**
+ * Makes an elder's next check-in due at `at` (the due index moves with it, as the store does when a
+ * check-in closes). Only a schedule that exists, is not suspended and has no open check-in; with
+ * `onlyEarlier`, only one due later than `at`. True when it moved.
+ */
+export async function setCheckInDue(
+  db: Db,
+  elderId: string,
+  at: string,
+  now: Date,
+  onlyEarlier = false,
+): Promise<boolean> {
+  const due = dueKeys('schedule', elderId, at, now);
+  const open = 'attribute_exists(pk) AND attribute_not_exists(openCheckInId) AND suspended = :f';
+  return written(() =>
+    db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: phoneKeys.schedule(elderId),
+        UpdateExpression: 'SET nextCheckInAt = :at, gsi3pk = :pk, gsi3sk = :sk',
+        ConditionExpression: onlyEarlier ? `${open} AND nextCheckInAt > :at` : open,
+        ExpressionAttributeValues: { ':at': at, ':pk': due.gsi3pk, ':sk': due.gsi3sk, ':f': false },
+      }),
+    ),
+  );
+}
+
+/**
+ * A campaign brings an elder's next check-in forward to `at`: never pushed later, and a second run
+ * changes nothing. True when it moved.
+ */
+export function pullCheckInForward(db: Db, elderId: string, at: string, now: Date): Promise<boolean> {
+  return setCheckInDue(db, elderId, at, now, true);
+}
+
+/** Where a campaign's activation has got to: the next page to read, and what it did so far. */
+export interface Activation {
+  campaignId: string;
+  /** the instant this pass brings check-ins forward to the rounds from (the start, or a resume) */
+  from: string;
+  /** position in the campaign's (county, category) list, and the register page cursor inside it */
+  part: number;
+  cursor?: string;
+  done: boolean;
+  /** elders read / schedules brought forward, so far */
+  seen: number;
+  pulled: number;
+  /** bumped by every saved step: two runners never both save from the same step */
+  step: number;
+  updatedAt: string;
+}
+
+/** Reads a campaign's activation progress (none before its first step). */
+export async function getActivation(db: Db, campaignId: string): Promise<Activation | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({
+      TableName: db.tableName,
+      Key: campaignKeys.activation(campaignId),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item ? strip<Activation>(out.Item) : undefined;
+}
+
+/**
+ * Saves the activation's next position if nobody saved a step since `previousStep` (undefined: the
+ * first). False when another runner got there first: it carries on, this one stops.
+ */
+export async function saveActivation(
+  db: Db,
+  activation: Omit<Activation, 'step'>,
+  previousStep: number | undefined,
+): Promise<boolean> {
+  return written(() =>
+    db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: {
+          ...campaignKeys.activation(activation.campaignId),
+          type: 'campaignActivation',
+          ...activation,
+          step: (previousStep ?? 0) + 1,
+        },
+        ConditionExpression: previousStep === undefined ? 'attribute_not_exists(pk)' : 'step = :s',
+        ...(previousStep === undefined ? {} : { ExpressionAttributeValues: { ':s': previousStep } }),
+      }),
+    ),
+  );
 }

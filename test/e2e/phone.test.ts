@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateInPolicyZone } from '../../shared/time.js';
 import { phoneBrowser, SHOTS } from '../support/browser.js';
+import { phoneState } from '../support/console.js';
 import { LocalStack } from '../support/local-stack.js';
 
 /**
@@ -15,18 +16,6 @@ const CLOCK_START = `${dateInPolicyZone(new Date())}T09:05:00+08:00`;
 const stack = new LocalStack({ ANXIN_CLOCK_START: CLOCK_START });
 let closeBrowser: (() => Promise<void>) | undefined;
 let page: Page;
-
-interface PhoneState {
-  clock: string;
-  phones: {
-    number: string;
-    kind: 'elder' | 'contact';
-    id: string;
-    name: string;
-    channel?: 'voice' | 'sms';
-    contactNumber?: string;
-  }[];
-}
 
 beforeAll(async () => {
   await stack.start();
@@ -45,7 +34,7 @@ describe('/phone', () => {
   });
 
   it("rings a demo elder's phone, takes 2 on the keypad, and texts the case code to the contact", async () => {
-    const state = (await (await fetch(`${stack.base}/phone/api/state`)).json()) as PhoneState;
+    const state = await phoneState(stack);
     const elder = state.phones.find((p) => p.kind === 'elder' && p.channel === 'voice');
     const contact = state.phones.find((p) => p.number === elder?.contactNumber);
     if (!elder || !contact) throw new Error('no manual voice elder with a contact on /phone');
@@ -80,7 +69,7 @@ describe('/phone', () => {
     await elderCard.locator('.prompt', { hasText: '通知联系人' }).waitFor();
     await expect.poll(() => elderCard.locator('strong').first().textContent()).toBe('2');
 
-    const cases = (await (await fetch(`${stack.base}/api/cases?county=440703&status=open`)).json()) as {
+    const cases = (await (await stack.get(`/api/cases?county=440703&status=open`)).json()) as {
       items: { elderId: string; code: string; id: string }[];
     };
     const opened = cases.items.find((c) => c.elderId === elder.id);
@@ -98,7 +87,7 @@ describe('/phone', () => {
     await contactCard.getByLabel(/回复短信/).fill(opened?.code ?? '');
     await contactCard.getByRole('button', { name: /发送/ }).click();
     await contactCard.locator('.texts li', { hasText: `已确认由您跟进个案${opened?.code}` }).waitFor();
-    const acknowledged = (await (await fetch(`${stack.base}/api/cases/${opened?.id}`)).json()) as {
+    const acknowledged = (await (await stack.get(`/api/cases/${opened?.id}`)).json()) as {
       status: string;
     };
     expect(acknowledged.status).toBe('acknowledged');
