@@ -5,7 +5,9 @@ import { buildApp } from '../lib/app.js';
 // region=cn-north-1`. No lookups are made, so `cdk synth` works offline and without credentials.
 // Phone-visit settings are context values too, read by buildApp: chimeFromNumber (E.164; a placeholder
 // when omitted), providerLimits (JSON), twoWayPhoneNumber (JSON: request a new SMS number) or
-// smsTwoWayNumberArn (an existing one), opsEmail (subscribed to the alarm topic).
+// smsTwoWayNumberArn (an existing one), opsEmail (subscribed to the alarm topic). Console settings, all
+// optional: consoleDomainName with consoleCertificateArn (an ACM certificate in us-east-1), consoleWebAclArn
+// (a CLOUDFRONT-scope WAF web ACL, also in us-east-1).
 const app = new App();
 const contextString = (key: string): string | undefined => {
   const value: unknown = app.node.tryGetContext(key);

@@ -1,5 +1,6 @@
 import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { ConsoleDomain } from './console.js';
 import type { PhoneVisitsOptions, ProviderLimits, TwoWayPhoneNumberRequest } from './phone-visits.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
@@ -24,6 +25,12 @@ export interface BuildAppOptions {
   readonly phone?: PhoneVisitsOptions;
   /** e-mail subscribed to the ops topic; context `opsEmail` */
   readonly opsEmail?: string;
+  /**
+   * The console's custom domain and WAF web ACL; each one given here wins over the context values
+   * `-c consoleDomainName=console.example.cn -c consoleCertificateArn=arn:aws:acm:us-east-1:…` (both or
+   * neither) and `-c consoleWebAclArn=arn:aws:wafv2:us-east-1:…:global/webacl/…`.
+   */
+  readonly console?: { readonly domain?: ConsoleDomain; readonly webAclArn?: string };
 }
 
 export interface AnxinApp {
@@ -33,10 +40,11 @@ export interface AnxinApp {
 }
 
 /**
- * The whole CDK app: the stateful stack (table + key), the stateless stack (functions, API, schedule) and the
- * cdk-nag AwsSolutions rule pack as a policy-validation plugin. Shared by infra/bin/app.ts and the infra
- * tests, so the tests check the real wiring. Reads no environment variables; reads the phone-visit settings
- * from the app's context (cdk.json or `-c key=value`) unless `options` gives them.
+ * The whole CDK app: the stateful stack (table, key, secret, staff user pool), the stateless stack
+ * (functions, API, console, schedules) and the cdk-nag AwsSolutions rule pack as a policy-validation plugin.
+ * Shared by infra/bin/app.ts and the infra tests, so the tests check the real wiring. Reads no environment
+ * variables; reads the phone-visit and console settings from the app's context (cdk.json or `-c key=value`)
+ * unless `options` gives them.
  */
 export function buildApp(options: BuildAppOptions = {}): AnxinApp {
   const app = options.app ?? new App();
@@ -44,7 +52,8 @@ export function buildApp(options: BuildAppOptions = {}): AnxinApp {
   const tags = { project: 'anxin' };
 
   const stateful = new StatefulStack(app, STACK_IDS.stateful, {
-    description: 'Anxin: register table, its customer-managed KMS key and the link signing secret (retained)',
+    description:
+      'Anxin: register table, its customer-managed KMS key, the link signing secret and the staff user pool (retained)',
     tags,
     ...(env ? { env } : {}),
   });
@@ -57,14 +66,28 @@ export function buildApp(options: BuildAppOptions = {}): AnxinApp {
     smsTwoWayNumberArn: options.phone?.smsTwoWayNumberArn ?? context.string('smsTwoWayNumberArn'),
   };
   const opsEmail = options.opsEmail ?? context.string('opsEmail');
+  const domainName = context.string('consoleDomainName');
+  const certificateArn = context.string('consoleCertificateArn');
+  if ((domainName === undefined) !== (certificateArn === undefined)) {
+    throw new Error('Give both -c consoleDomainName=… and -c consoleCertificateArn=…, or neither.');
+  }
+  const consoleDomain =
+    options.console?.domain ?? (domainName && certificateArn ? { domainName, certificateArn } : undefined);
+  const webAclArn = options.console?.webAclArn ?? context.string('consoleWebAclArn');
 
   const stateless = new StatelessStack(app, STACK_IDS.stateless, {
     description:
-      'Anxin: admin API, spreadsheet imports, daily reclassification job, phone visits (calls, texts, escalation), home visits (reminders, visit page, monthly report)',
+      'Anxin: admin API (Cognito JWT), web console (S3 + CloudFront), spreadsheet imports, daily reclassification job, phone visits (calls, texts, escalation), home visits (reminders, visit page, monthly report)',
     tags,
     table: stateful.table,
     key: stateful.key,
     linkSigningSecret: stateful.linkSigningSecret,
+    capSecret: stateful.capSecret,
+    userPool: stateful.userPool,
+    console: {
+      ...(consoleDomain ? { domain: consoleDomain } : {}),
+      ...(webAclArn ? { webAclArn } : {}),
+    },
     phone,
     ...(opsEmail ? { opsEmail } : {}),
     ...(env ? { env } : {}),

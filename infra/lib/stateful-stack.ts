@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { CfnUserPool, UserPool } from 'aws-cdk-lib/aws-cognito';
 import {
   AttributeType,
   BillingMode,
@@ -12,6 +13,7 @@ import { type CfnKey, Key } from 'aws-cdk-lib/aws-kms';
 import { type CfnSecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { registerTable } from '../../shared/store/table.js';
+import { StaffDirectory } from './access.js';
 
 /**
  * Logical ids of the stateful resources. They are pinned with `overrideLogicalId`, so renaming or moving the
@@ -22,6 +24,8 @@ export const STATEFUL_LOGICAL_IDS = {
   table: 'RegisterTable',
   key: 'RegisterKey',
   linkSigningSecret: 'LinkSigningSecret',
+  capSecret: 'CapSecret',
+  userPool: 'StaffUserPool',
 } as const;
 
 /** Length of the generated link signing key (letters and digits: about 381 bits). */
@@ -47,15 +51,19 @@ export const TABLE_INDEXES: readonly TableIndex[] = Object.values(registerTable)
 
 /**
  * What must survive every deploy: the register table, the customer-managed key that encrypts it (and the
- * link signing secret, the service log groups and SNS topics of the stateless stack), and the link signing
- * secret (a new key would invalidate every link already sent). All are retained if the stack or the
- * resource is ever deleted.
+ * link signing secret, the service log groups and SNS topics of the stateless stack), the link signing
+ * secret (a new key would invalidate every link already sent) and the staff user pool (the accounts, their
+ * passwords and TOTP devices). All are retained if the stack or the resource is ever deleted.
  */
 export class StatefulStack extends Stack {
   public readonly table: Table;
   public readonly key: Key;
   /** the HMAC key of the signed visit links (reminder texts sign, the visit page verifies) */
   public readonly linkSigningSecret: Secret;
+  /** the shared secret the CAP alert feed signs alerts with */
+  public readonly capSecret: Secret;
+  /** the staff accounts of the console (see access.ts); the app client lives in the stateless stack */
+  public readonly userPool: UserPool;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, { terminationProtection: true, ...props });
@@ -162,6 +170,29 @@ export class StatefulStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'The secret is the HMAC key of the visit links already sent in texts: rotating it invalidates every link in flight (a contact taps the link from this morning and it is refused). Secrets Manager has no hosted rotation for a generic key and a verify-with-previous-version rotation function is not built yet, so rotation is a manual, planned step (put a new value, outside the hours links are used) rather than an automatic schedule.',
+    });
+
+    // The CAP alert feed's shared secret (HMAC-SHA256 over each alert): generated here, handed to the feed's
+    // operator out of band, read only by the admin API (POST /api/campaigns/cap).
+    this.capSecret = new Secret(this, 'CapSecret', {
+      description: 'Anxin: shared secret the CAP 1.2 early-warning feed signs its alerts with (HMAC-SHA256)',
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    (this.capSecret.node.defaultChild as CfnSecret).overrideLogicalId(STATEFUL_LOGICAL_IDS.capSecret);
+    Validations.of(this.capSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The secret is shared with the operator of the early-warning feed, who must change it on their side at the same moment: rotation is a planned, manual step agreed with that operator (put a new value, then they switch), not an automatic schedule that would make every alert after it fail verification.',
+    });
+
+    this.userPool = new StaffDirectory(this, 'StaffDirectory').userPool;
+    (this.userPool.node.defaultChild as CfnUserPool).overrideLogicalId(STATEFUL_LOGICAL_IDS.userPool);
+    new CfnOutput(this, 'UserPoolId', {
+      description:
+        'Cognito user pool of the console staff: an administrator creates each account (aws cognito-idp admin-create-user with custom:role, custom:county, custom:township)',
+      value: this.userPool.userPoolId,
     });
   }
 }

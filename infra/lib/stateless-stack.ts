@@ -16,10 +16,11 @@ import {
   LogGroupLogDestination,
   PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -30,6 +31,9 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { registerTable } from '../../shared/store/table.js';
+import { ConsoleAccess } from './access.js';
+import { Campaigns } from './campaigns.js';
+import { type ConsoleDomain, WebConsole } from './console.js';
 import { HomeVisits } from './home-visits.js';
 import { deadLetterAlarm, opsTopic, scheduledInvocation } from './operations.js';
 import { PhoneVisits, type PhoneVisitsOptions } from './phone-visits.js';
@@ -50,10 +54,16 @@ export interface StatelessStackProps extends StackProps {
   readonly key: IKey;
   /** the HMAC key of the signed visit links, from the stateful stack */
   readonly linkSigningSecret: ISecret;
+  /** the shared secret of the CAP alert feed (POST /api/campaigns/cap) */
+  readonly capSecret: ISecret;
   /** the phone-visit capability's settings (caller number, provider limits, two-way SMS number) */
   readonly phone?: PhoneVisitsOptions;
   /** an e-mail address to subscribe to the ops topic (confirmed by a link in the first message) */
   readonly opsEmail?: string;
+  /** the staff user pool, from the stateful stack: the console signs in with it, the API checks its tokens */
+  readonly userPool: IUserPool;
+  /** the console's custom domain (name and us-east-1 ACM certificate) and WAF web ACL, both optional */
+  readonly console?: { readonly domain?: ConsoleDomain; readonly webAclArn?: string };
 }
 
 /** The indexes the admin API, the imports and the reclassification job query (unchanged since they were written). */
@@ -63,9 +73,9 @@ const REGISTER_INDEXES = [registerTable.byCounty, registerTable.byAgeLine];
 const HTTP_FUNCTION = { timeout: Duration.seconds(29), indexes: REGISTER_INDEXES } as const;
 
 /**
- * Everything that can be destroyed and recreated at will: the Lambda functions, the HTTP API, the daily
- * reclassification schedule, the phone-visit and home-visit capabilities, their queues, the ops topic and
- * the alarms.
+ * Everything that can be destroyed and recreated at will: the Lambda functions, the HTTP API and its JWT
+ * authorizer, the console (bucket, distribution, app client), the daily reclassification schedule, the
+ * phone-visit and home-visit capabilities, their queues, the ops topic and the alarms.
  */
 export class StatelessStack extends Stack {
   public readonly apiFunction: NodejsFunction;
@@ -78,6 +88,10 @@ export class StatelessStack extends Stack {
   public readonly opsTopic: Topic;
   public readonly phoneVisits: PhoneVisits;
   public readonly homeVisits: HomeVisits;
+  /** the console's app client and the JWT authorizer of every /api route */
+  public readonly access: ConsoleAccess;
+  /** the web console on S3 behind CloudFront, which also fronts /api, /v and /l */
+  public readonly console: WebConsole;
   /** every dead-letter alarm of the stack */
   public readonly deadLetterAlarms: Alarm[];
 
@@ -110,19 +124,22 @@ export class StatelessStack extends Stack {
       key,
     }).fn;
 
-    // (2) the HTTP API: every route IAM-authorized (SigV4) until the Cognito JWT authorizer replaces it, except
-    // the visit page (/v/{token}) and the short links to it (/l/{id}), see (6), which the contacts open from a
-    // text on an ordinary phone
+    // (2) the HTTP API: every /api route needs a Cognito ID token of the staff user pool (JWT authorizer:
+    // issuer = the pool, audience = the console's app client), which carries the claims the functions read
+    // (shared/auth/principal.ts). Open: the health check, the visit page (/v/{token}) and the short links to
+    // it (/l/{id}), see (6), which the contacts open from a text on an ordinary phone. No CORS: the console
+    // calls the API on its own origin, through CloudFront (see (7)).
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: RetentionDays.ONE_YEAR,
       encryptionKey: key,
     });
-    const iamAuthorizer = new HttpIamAuthorizer();
+    this.access = new ConsoleAccess(this, 'Access', { userPool: props.userPool });
+    const jwtAuthorizer = this.access.authorizer;
     this.api = new HttpApi(this, 'AdminApi', {
       apiName: 'anxin-admin',
       description: 'Anxin admin API',
       createDefaultStage: false,
-      defaultAuthorizer: iamAuthorizer,
+      defaultAuthorizer: jwtAuthorizer,
     });
     this.apiStage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
@@ -136,7 +153,8 @@ export class StatelessStack extends Stack {
             requestId: '$context.requestId',
             requestTime: '$context.requestTime',
             sourceIp: '$context.identity.sourceIp',
-            caller: '$context.identity.userArn',
+            // the staff user's Cognito sub: who called, without a name
+            caller: '$context.authorizer.claims.sub',
             httpMethod: '$context.httpMethod',
             routeKey: '$context.routeKey',
             path: '$context.path',
@@ -152,18 +170,26 @@ export class StatelessStack extends Stack {
     const integration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction, {
       payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
     });
+    // every admin route of functions/api (register, contacts, cases, campaigns, /api/me, stats, ...)
     this.api.addRoutes({
       path: '/api/{proxy+}',
       methods: [HttpMethod.ANY],
       integration,
-      authorizer: iamAuthorizer,
+      authorizer: jwtAuthorizer,
     });
-    this.api.addRoutes({
+    const healthRoutes = this.api.addRoutes({
       path: '/healthz',
       methods: [HttpMethod.GET],
       integration,
-      authorizer: iamAuthorizer,
+      authorizer: new HttpNoneAuthorizer(),
     });
+    for (const route of healthRoutes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Health check for uptime monitors, which hold no user token: the API function answers {"status":"ok"} without reading the table or any data, so it discloses nothing; the stage throttling (50 rps, burst 100) bounds its cost. Every /api route needs a Cognito JWT.',
+      });
+    }
     // The imports go to their own function. HTTP API picks the most specific matching route, so these two win
     // over ANY /api/{proxy+}; the admin function no longer serves them.
     const importsIntegration = new HttpLambdaIntegration('ImportsIntegration', this.importsFunction, {
@@ -173,13 +199,13 @@ export class StatelessStack extends Stack {
       path: '/api/imports',
       methods: [HttpMethod.POST],
       integration: importsIntegration,
-      authorizer: iamAuthorizer,
+      authorizer: jwtAuthorizer,
     });
     this.api.addRoutes({
       path: '/api/imports/{id}',
       methods: [HttpMethod.GET],
       integration: importsIntegration,
-      authorizer: iamAuthorizer,
+      authorizer: jwtAuthorizer,
     });
 
     // (3) the daily reclassification job, its dead-letter queue and its schedule
@@ -222,28 +248,73 @@ export class StatelessStack extends Stack {
       opsTopic: this.opsTopic,
     });
 
+    // (7) the console on S3 behind CloudFront, which also sends /api/*, /v/* and /l/* to the HTTP API: the
+    // console and the API are one origin. Built before (6): the visit links in the texts use its URL too
+    // (shorter than the execute-api host name and, with a custom domain, one the contacts can recognise).
+    this.console = new WebConsole(this, 'Console', {
+      api: this.api,
+      clientId: this.access.client.userPoolClientId,
+      ...props.console,
+    });
+
+    // (5b) campaigns (issue 5): the function their one-time schedules invoke, the schedule group, the role
+    // Scheduler assumes, and the admin API's permission to create and delete those schedules
+    // the preview's durations and the runner's pacing use the same provider limits as the dispatcher
+    const limits = { PROVIDER_LIMITS: this.phoneVisits.environment.PROVIDER_LIMITS ?? '' };
+    this.apiFunction.addEnvironment('PROVIDER_LIMITS', limits.PROVIDER_LIMITS);
+    new Campaigns(this, 'Campaigns', {
+      table,
+      key,
+      opsTopic: this.opsTopic,
+      apiFunction: this.apiFunction,
+      phoneEnvironment: limits,
+    });
+    // the CAP alert feed signs each alert with this shared secret (HMAC-SHA256); only the admin API reads it
+    this.apiFunction.addEnvironment('CAP_SECRET_ARN', props.capSecret.secretArn);
+    // (explicit statements rather than grantRead, which would change the stateful stack's key policy)
+    this.apiFunction.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ReadCapSecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.capSecret.secretArn],
+      }),
+    );
+    this.apiFunction.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'CapSecretKeyViaSecretsManager',
+        actions: ['kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': `secretsmanager.${this.region}.${this.urlSuffix}`,
+            'kms:EncryptionContext:SecretARN': props.capSecret.secretArn,
+          },
+        },
+      }),
+    );
+
     // (6) home visits: the 08:30 reminder texts, the visit page their signed links open, the monthly report
     this.homeVisits = new HomeVisits(this, 'HomeVisits', {
       table,
       key,
       linkSigningSecret: props.linkSigningSecret,
       phoneVisits: this.phoneVisits,
-      publicBaseUrl: this.apiStage.url,
+      publicBaseUrl: this.console.url,
       opsTopic: this.opsTopic,
     });
-    // the report wins over ANY /api/{proxy+} (the most specific route), IAM-authorized like the rest of /api
+    // the report wins over ANY /api/{proxy+} (the most specific route), JWT-authorized like the rest of /api
     this.api.addRoutes({
       path: '/api/reports/{proxy+}',
       methods: [HttpMethod.GET],
       integration: new HttpLambdaIntegration('ReportsIntegration', this.homeVisits.reportsFunction, {
         payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
       }),
-      authorizer: iamAuthorizer,
+      authorizer: jwtAuthorizer,
     });
-    // The only routes without IAM: a contact opens the page from the link in a text, with no AWS identity.
-    // The token in the path is an HMAC-signed, expiring link for one elder and one contact, checked by the
-    // function (key: the link signing secret) before it reads or writes anything. One integration (and one
-    // Lambda permission per route) serves the visit page and the short links of the texts.
+    // The only routes without a JWT besides the health check: a contact opens the page from the link in a
+    // text, with no login. The token in the path is an HMAC-signed, expiring link for one elder and one
+    // contact, checked by the function (key: the link signing secret) before it reads or writes anything. One
+    // integration (and one Lambda permission per route) serves the visit page and the short links of texts.
     const visitPageIntegration = new HttpLambdaIntegration(
       'VisitPageIntegration',
       this.homeVisits.visitPageFunction,
@@ -259,7 +330,7 @@ export class StatelessStack extends Stack {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'Public visit page opened by village contacts from a link in an SMS on an ordinary phone, with no AWS identity or login. Authorization is the link itself: an expiring HMAC-SHA256 token (key in Secrets Manager) for one elder and one contact, verified by the visit-page function before any read or write. Every other route of the API is IAM-authorized.',
+          'Public visit page opened by village contacts from a link in an SMS on an ordinary phone, with no AWS identity or login. Authorization is the link itself: an expiring HMAC-SHA256 token (key in Secrets Manager) for one elder and one contact, verified by the visit-page function before any read or write. Every /api route of the API needs a Cognito JWT (staff sign-in).',
       });
     }
     // The short link of a text (/l/{id}): a random, unguessable id that the reminder job stores in the table
@@ -275,7 +346,7 @@ export class StatelessStack extends Stack {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'Public short link in an SMS, opened by village contacts on an ordinary phone with no AWS identity or login. The id is random and unguessable, stored in the table with an expiry; the visit-page function only redirects (read-only lookup) to the expiring HMAC-signed /v/{token} link, which is verified before any read or write. Every other route of the API is IAM-authorized.',
+          'Public short link in an SMS, opened by village contacts on an ordinary phone with no AWS identity or login. The id is random and unguessable, stored in the table with an expiry; the visit-page function only redirects (read-only lookup) to the expiring HMAC-signed /v/{token} link, which is verified before any read or write. Every /api route of the API needs a Cognito JWT (staff sign-in).',
       });
     }
 
@@ -293,8 +364,17 @@ export class StatelessStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', {
       description:
-        'Base URL of the Anxin HTTP API: /api and /healthz need SigV4-signed requests; /v/{token} is the public visit page (signed links), /l/{id} the short links to it',
+        'Base URL of the Anxin HTTP API (also reachable as the console URL): /api needs a Cognito ID token (Authorization header); /healthz is open; /v/{token} is the public visit page (signed links), /l/{id} the short links to it',
       value: this.apiStage.url,
+    });
+    new CfnOutput(this, 'ConsoleUrl', {
+      description:
+        'The web console (sign in with a staff account of the user pool); /api, /v and /l on the same origin',
+      value: this.console.url,
+    });
+    new CfnOutput(this, 'UserPoolClientId', {
+      description: 'App client of the console (no secret): USER_PASSWORD_AUTH / USER_SRP_AUTH, ID token 1 h',
+      value: this.access.client.userPoolClientId,
     });
     new CfnOutput(this, 'OpsTopicArn', {
       description: 'Subscribe operators to this topic: every dead-letter alarm notifies it',

@@ -28,16 +28,20 @@ const resource = (logicalId: string): Resource => {
 };
 
 describe('stable logical ids of the stateful resources', () => {
-  it('names the table and the key with the pinned logical ids', () => {
+  it('names the table, the key, the secrets and the user pool with the pinned logical ids', () => {
     // literal on purpose: if someone edits STATEFUL_LOGICAL_IDS, this test must still go red
     expect(STATEFUL_LOGICAL_IDS).toEqual({
       table: 'RegisterTable',
       key: 'RegisterKey',
       linkSigningSecret: 'LinkSigningSecret',
+      capSecret: 'CapSecret',
+      userPool: 'StaffUserPool',
     });
     expect(resource('RegisterTable').Type).toBe('AWS::DynamoDB::Table');
     expect(resource('RegisterKey').Type).toBe('AWS::KMS::Key');
     expect(resource('LinkSigningSecret').Type).toBe('AWS::SecretsManager::Secret');
+    expect(resource('CapSecret').Type).toBe('AWS::SecretsManager::Secret');
+    expect(resource('StaffUserPool').Type).toBe('AWS::Cognito::UserPool');
   });
 
   it('does not derive the logical ids from the construct path', () => {
@@ -47,6 +51,7 @@ describe('stable logical ids of the stateful resources', () => {
     expect(rendered(stateful.table.node.defaultChild)).toBe('RegisterTable');
     expect(rendered(stateful.key.node.defaultChild)).toBe('RegisterKey');
     expect(rendered(stateful.linkSigningSecret.node.defaultChild)).toBe('LinkSigningSecret');
+    expect(rendered(stateful.userPool.node.defaultChild)).toBe('StaffUserPool');
   });
 
   it('keeps the stateful stack name', () => {
@@ -54,10 +59,12 @@ describe('stable logical ids of the stateful resources', () => {
     expect(synth.stateful.terminationProtection).toBe(true);
   });
 
-  it('holds the only table and the only key of the app', () => {
+  it('holds the only table, key, secrets and user pool of the app', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::KMS::Key', 1);
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    synth.statelessTemplate.resourceCountIs('AWS::Cognito::UserPool', 0);
     synth.statelessTemplate.resourceCountIs('AWS::SecretsManager::Secret', 0);
     synth.statelessTemplate.resourceCountIs('AWS::DynamoDB::Table', 0);
     synth.statelessTemplate.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);

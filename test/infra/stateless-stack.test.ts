@@ -7,6 +7,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptions } from '../../infra/lib/bundling.js';
+import type { Campaigns } from '../../infra/lib/campaigns.js';
 import { type SynthesizedApp, synthesizeApp } from './synth.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,7 +31,7 @@ let synth: SynthesizedApp;
 let template: Template;
 let resources: Record<string, Resource>;
 /** `{ 'Fn::ImportValue': … }` of the stateful stack's table ARN, table name, key ARN and link signing secret ARN */
-let imported: { tableArn: Json; tableName: Json; keyArn: Json; secretArn: Json };
+let imported: { tableArn: Json; tableName: Json; keyArn: Json; secretArn: Json; capSecretArn: Json };
 
 beforeAll(() => {
   synth = synthesizeApp();
@@ -50,6 +51,7 @@ beforeAll(() => {
     tableName: importOf({ Ref: 'RegisterTable' }),
     keyArn: importOf({ 'Fn::GetAtt': ['RegisterKey', 'Arn'] }),
     secretArn: importOf({ Ref: 'LinkSigningSecret' }),
+    capSecretArn: importOf({ Ref: 'CapSecret' }),
   };
 });
 afterAll(() => synth?.cleanup());
@@ -60,8 +62,16 @@ const res = (id: string): Resource => {
   return found;
 };
 const variables = (fnId: string): Json => (res(fnId).Properties.Environment as { Variables: Json }).Variables;
+/**
+ * The resources of a type, without the BucketDeployment handler's (a deploy-time function, role and policy
+ * written by the CDK, shared by the console's deployments): console.test.ts checks those.
+ */
 const ofType = (type: string): [string, Resource][] =>
-  Object.entries(resources).filter(([, r]) => r.Type === type);
+  Object.entries(resources).filter(
+    ([id, r]) => r.Type === type && !id.startsWith('CustomCDKBucketDeployment'),
+  );
+/** Not a resource of the campaigns construct (test/infra/campaigns.test.ts checks its queues and roles). */
+const notCampaigns = ([id]: [string, unknown]): boolean => !id.startsWith('Campaigns');
 const logicalId = (element: unknown): string => synth.stateless.getLogicalId(element as CfnElement);
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 /** the staged code of a function (asset.<hash>/ in the assembly) */
@@ -89,8 +99,9 @@ function roleOfFunction(fnLogicalId: string): string {
 }
 
 describe('Lambda functions', () => {
-  it('are exactly the API, the imports, the reclassification job, the four phone-visit and the three home-visit functions', () => {
+  it('are exactly the API, the imports, the reclassification job, the four phone-visit, the three home-visit and the campaigns functions', () => {
     const { stateless } = synth;
+    const campaigns = stateless.node.findChild('Campaigns') as Campaigns;
     expect(
       ofType('AWS::Lambda::Function')
         .map(([id]) => id)
@@ -107,6 +118,7 @@ describe('Lambda functions', () => {
         stateless.homeVisits.remindersFunction,
         stateless.homeVisits.reportsFunction,
         stateless.homeVisits.visitPageFunction,
+        campaigns.function,
       ]
         .map((fn) => logicalId(fn.node.defaultChild))
         .sort(),
@@ -120,6 +132,7 @@ describe('Lambda functions', () => {
     );
     expect(handlers.sort()).toEqual([
       'api',
+      'campaigns',
       'dispatcher',
       'imports',
       'planner',
@@ -282,8 +295,12 @@ describe.each([
     }
   });
 
-  it('scope KMS use to the table key, through DynamoDB only', () => {
-    const kms = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('kms:')));
+  it('scope KMS use to the table key, through DynamoDB only (besides reading the CAP secret)', () => {
+    const kms = statements.filter(
+      (s) =>
+        asList(s.Action).some((a) => a.startsWith('kms:')) &&
+        !JSON.stringify(s.Condition ?? {}).includes('secretsmanager.'),
+    );
     expect(kms).toHaveLength(1);
     expect(asList(kms[0]?.Action).sort()).toEqual([
       'kms:Decrypt',
@@ -341,21 +358,36 @@ describe('HTTP API', () => {
     ]);
   });
 
-  it('authorizes every route with IAM except the two visit-page routes and the short link (open, signed links)', () => {
+  it('authorizes every route with the Cognito JWT authorizer except the health check, the two visit-page routes and the short link', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route');
     expect(routes.length).toBeGreaterThan(0);
-    const open = new Set(['GET /v/{token}', 'POST /v/{token}', 'GET /l/{id}']);
+    const authorizers = ofType('AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers.map(([, a]) => a.Properties.AuthorizerType)).toEqual(['JWT']);
+    const jwt = { Ref: authorizers[0]?.[0] };
+    const open = new Set(['GET /healthz', 'GET /v/{token}', 'POST /v/{token}', 'GET /l/{id}']);
     for (const [id, route] of routes) {
       const key = route.Properties.RouteKey as string;
-      expect(route.Properties.AuthorizationType, `${id} ${key}`).toBe(open.has(key) ? 'NONE' : 'AWS_IAM');
-      if (open.has(key)) expect(route.Properties.AuthorizerId, key).toBeUndefined();
+      if (open.has(key)) {
+        expect(route.Properties.AuthorizationType, key).toBe('NONE');
+        expect(route.Properties.AuthorizerId, key).toBeUndefined();
+      } else {
+        expect(route.Properties.AuthorizationType, `${id} ${key}`).toBe('JWT');
+        expect(route.Properties.AuthorizerId, `${id} ${key}`).toEqual(jwt);
+      }
     }
     expect(
       routes
-        .filter(([, r]) => r.Properties.AuthorizationType !== 'AWS_IAM')
+        .filter(([, r]) => r.Properties.AuthorizationType !== 'JWT')
         .map(([, r]) => r.Properties.RouteKey)
         .sort(),
-    ).toEqual(['GET /l/{id}', 'GET /v/{token}', 'POST /v/{token}']);
+    ).toEqual(['GET /healthz', 'GET /l/{id}', 'GET /v/{token}', 'POST /v/{token}']);
+  });
+
+  it('has no IAM authorization left and no CORS (the console calls it on its own origin)', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route');
+    expect(routes.filter(([, r]) => r.Properties.AuthorizationType === 'AWS_IAM')).toEqual([]);
+    const [api] = ofType('AWS::ApiGatewayV2::Api');
+    expect(api?.[1].Properties.CorsConfiguration).toBeUndefined();
   });
 
   it('proxies each route to its function: imports, reports, visit page (and short links), the API function for the rest', () => {
@@ -432,8 +464,25 @@ describe('HTTP API', () => {
     });
   });
 
-  it('outputs the API URL', () => {
+  it('outputs the API URL, the console URL and the console app client id', () => {
     template.hasOutput('ApiUrl', {});
+    template.hasOutput('ConsoleUrl', {
+      Value: {
+        'Fn::Join': [
+          '',
+          [
+            'https://',
+            {
+              'Fn::GetAtt': [logicalId(synth.stateless.console.distribution.node.defaultChild), 'DomainName'],
+            },
+            '/',
+          ],
+        ],
+      },
+    });
+    template.hasOutput('UserPoolClientId', {
+      Value: { Ref: logicalId(synth.stateless.access.client.node.defaultChild) },
+    });
   });
 });
 
@@ -644,7 +693,7 @@ describe('phone visits', () => {
     };
 
     it('are the only event sources, both of the dispatcher, both with partial batch failures', () => {
-      const mappings = ofType('AWS::Lambda::EventSourceMapping');
+      const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(notCampaigns);
       expect(mappings).toHaveLength(2);
       for (const [id, mapping] of mappings) {
         expect(mapping.Properties.FunctionName, id).toEqual({ Ref: ids.dispatcher });
@@ -737,7 +786,7 @@ describe('phone visits', () => {
 
     it('are six dead-letter queues, the dispatch queue and the urgent queue', () => {
       const reclassifyDlq = logicalId(synth.stateless.reclassifyDeadLetterQueue.node.defaultChild);
-      expect(deadLetterQueues()).toEqual(
+      expect(deadLetterQueues().filter((id) => notCampaigns([id, undefined]))).toEqual(
         [
           reclassifyDlq,
           ids.plannerDlq,
@@ -749,9 +798,16 @@ describe('phone visits', () => {
       );
       expect(
         ofType('AWS::SQS::Queue')
+          .filter(notCampaigns)
           .map(([id]) => id)
           .sort(),
-      ).toEqual([...deadLetterQueues(), ids.dispatchQueue, ids.urgentQueue].sort());
+      ).toEqual(
+        [
+          ...deadLetterQueues().filter((id) => notCampaigns([id, undefined])),
+          ids.dispatchQueue,
+          ids.urgentQueue,
+        ].sort(),
+      );
     });
 
     it('are all encrypted and refuse non-TLS access', () => {
@@ -1028,9 +1084,11 @@ describe('phone visits', () => {
     });
 
     it('let only the dispatcher consume the dispatch and urgent queues', () => {
-      const consumers = allStatements().filter(([, s]) =>
-        asList(s.Action).some((a) => a === 'sqs:ReceiveMessage' || a === 'sqs:DeleteMessage'),
-      );
+      const consumers = allStatements()
+        .filter(notCampaigns)
+        .filter(([, s]) =>
+          asList(s.Action).some((a) => a === 'sqs:ReceiveMessage' || a === 'sqs:DeleteMessage'),
+        );
       expect(consumers.map(([roleId, s]) => [roleId, s.Resource])).toEqual(
         expect.arrayContaining([
           [roleOfFunction(ids.dispatcher), getAtt(ids.dispatchQueue)],
@@ -1051,6 +1109,7 @@ describe('home visits', () => {
     dispatchQueue: string;
     urgentQueue: string;
     api: string;
+    distribution: string;
   };
   const getAtt = (id: string, attribute = 'Arn'): Json => ({ 'Fn::GetAtt': [id, attribute] });
   const allStatements = (): [string, Statement][] =>
@@ -1069,6 +1128,7 @@ describe('home visits', () => {
       dispatchQueue: id(phoneVisits.dispatchQueue),
       urgentQueue: id(phoneVisits.urgentQueue),
       api: id(synth.stateless.api),
+      distribution: id(synth.stateless.console.distribution),
     };
   });
 
@@ -1088,20 +1148,9 @@ describe('home visits', () => {
         URGENT_QUEUE_URL: { Ref: ids.urgentQueue },
         PROVIDER_LIMITS: '{"callsPerSecond":1,"callsInProgress":10,"smsPartsPerSecond":10}',
         LINK_SIGNING_SECRET_ARN: imported.secretArn,
-        // the $default stage URL of the HTTP API (ends with "/")
+        // the console's CloudFront URL (ends with "/"), which sends /v/* and /l/* to the HTTP API
         PUBLIC_BASE_URL: {
-          'Fn::Join': [
-            '',
-            [
-              'https://',
-              { Ref: ids.api },
-              '.execute-api.',
-              { Ref: 'AWS::Region' },
-              '.',
-              { Ref: 'AWS::URLSuffix' },
-              '/',
-            ],
-          ],
+          'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [ids.distribution, 'DomainName'] }, '/']],
         },
       });
     });
@@ -1254,8 +1303,10 @@ describe('home visits', () => {
 
   describe('link signing secret', () => {
     it('is readable only by the reminders and visit-page functions (GetSecretValue on that secret)', () => {
-      const readers = allStatements().filter(([, s]) =>
-        asList(s.Action).some((a) => a.startsWith('secretsmanager:')),
+      const readers = allStatements().filter(
+        ([, s]) =>
+          asList(s.Action).some((a) => a.startsWith('secretsmanager:')) &&
+          JSON.stringify(s.Resource) !== JSON.stringify(imported.capSecretArn),
       );
       expect(readers.map(([roleId]) => roleId).sort()).toEqual(
         [roleOfFunction(ids.reminders), roleOfFunction(ids.visitPage)].sort(),
@@ -1267,8 +1318,10 @@ describe('home visits', () => {
     });
 
     it('lets those two decrypt with the app key only through Secrets Manager and only for that secret', () => {
-      const viaSecretsManager = allStatements().filter(([, s]) =>
-        JSON.stringify(s.Condition ?? {}).includes('secretsmanager.'),
+      const viaSecretsManager = allStatements().filter(
+        ([, s]) =>
+          JSON.stringify(s.Condition ?? {}).includes('secretsmanager.') &&
+          !JSON.stringify(s.Condition ?? {}).includes(JSON.stringify(imported.capSecretArn)),
       );
       expect(viaSecretsManager.map(([roleId]) => roleId).sort()).toEqual(
         [roleOfFunction(ids.reminders), roleOfFunction(ids.visitPage)].sort(),
@@ -1288,6 +1341,36 @@ describe('home visits', () => {
           },
         });
       }
+    });
+  });
+});
+
+describe('CAP alert feed secret', () => {
+  const allStatements = (): [string, Statement][] =>
+    ofType('AWS::IAM::Role').flatMap(([roleId]) =>
+      statementsOfRole(roleId).map((s): [string, Statement] => [roleId, s]),
+    );
+  it('is read only by the admin API function, through CAP_SECRET_ARN, never as a value', () => {
+    const api = logicalId(synth.stateless.apiFunction.node.defaultChild);
+    const readers = allStatements().filter(
+      ([, s]) => JSON.stringify(s.Resource) === JSON.stringify(imported.capSecretArn),
+    );
+    expect(readers.map(([roleId]) => roleId)).toEqual([roleOfFunction(api)]);
+    expect(readers[0]?.[1].Action).toBe('secretsmanager:GetSecretValue');
+    const env = variables(api) as Record<string, unknown>;
+    expect(env.CAP_SECRET_ARN).toEqual(imported.capSecretArn);
+    expect(env.CAP_SECRET).toBeUndefined();
+  });
+
+  it('lets the API decrypt with the app key only through Secrets Manager and only for that secret', () => {
+    const decrypts = allStatements().filter(([, s]) =>
+      JSON.stringify(s.Condition ?? {}).includes(JSON.stringify(imported.capSecretArn)),
+    );
+    expect(decrypts).toHaveLength(1);
+    expect(decrypts[0]?.[1]).toMatchObject({
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: imported.keyArn,
     });
   });
 });
