@@ -10,7 +10,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import { makeApi } from '../functions/api/all.js';
 import { makeReclassifyJob } from '../functions/reclassify/job.js';
-import { loadConfig, loadPhoneConfig, type PolicyConfig } from '../shared/config.js';
+import { loadCampaignConfig, loadConfig, loadPhoneConfig, type PolicyConfig } from '../shared/config.js';
 import { LOCAL_DEV_LINK_SECRET } from '../shared/homevisits/links.js';
 import { contactListLink } from '../shared/homevisits/shortlinks.js';
 import { runDigests } from '../shared/homevisits/sms.js';
@@ -19,6 +19,9 @@ import { runPlanner } from '../shared/phone/engine.js';
 import { localInstant } from '../shared/phone/windows.js';
 import { createDb } from '../shared/store/client.js';
 import { addDaysIso, dateInPolicyZone, isoInPolicyZone } from '../shared/time.js';
+import { serveWithLocalAuth } from './auth.js';
+import { localCampaignScheduler } from './campaigns.js';
+import { consoleSite } from './console.js';
 import { ensureTable, freePort, startDynamoLocal } from './dynamo.js';
 import { isPhonePath, phoneApi, serialPlanner } from './phone/http.js';
 import { PLANNER_EVERY_MS, phoneRuntime } from './phone/runtime.js';
@@ -143,7 +146,19 @@ async function main() {
     );
     const runtime = phones;
     const plan = serialPlanner(() => runPlanner(runtime.deps));
-    const api = makeApi(deps, logger);
+    // campaigns start and finish on local timers, through the runner the campaigns Lambda runs on AWS
+    // CAMPAIGN_APPROVAL_THRESHOLD: audiences over it need a second administrator's approval
+    const apiDeps = {
+      ...deps,
+      // a campaign that starts or finishes is seen by the very next planner run, not a minute later
+      scheduler: localCampaignScheduler(runtime.deps, timeline, {
+        onResult: (result) => {
+          if (result.changed) runtime.deps.campaigns?.clear?.();
+        },
+      }),
+      approvalThreshold: loadCampaignConfig(process.env).approvalThreshold,
+    };
+    const api = makeApi(apiDeps, logger);
     // the contacts' morning digests, as the reminders Lambda sends them at 08:30, with short links to
     // their lists on this server
     const digests = () =>
@@ -153,8 +168,15 @@ async function main() {
           contactListLink(db, LOCAL_DEV_LINK_SECRET, `http://localhost:${port}`, contactId, timeline.now()),
       });
     const phonePage = phoneApi({ runtime, manual: demo.manual }, { plan, logger, digests });
-    server = await serveHandler(
-      (event, context) => (isPhonePath(event.rawPath) ? phonePage : api)(event, context),
+    // the web console at / (console/build.ts bundles it in memory here, in well under a second)
+    const site = await consoleSite();
+    // the local login (POST /auth/login) and the JWT authorizer's part for /api/* (local/auth.ts)
+    server = await serveWithLocalAuth(
+      serveHandler,
+      (event, context) =>
+        site.owns(event.rawPath)
+          ? site.handle(event)
+          : (isPhonePath(event.rawPath) ? phonePage : api)(event, context),
       port,
     );
     // the planner runs every 5 minutes, as EventBridge Scheduler runs it on AWS; a failed run is logged
@@ -180,7 +202,8 @@ async function main() {
       [
         '',
         '安心 Anxin is running (Ctrl-C stops everything):',
-        `  Admin API        http://localhost:${port}  (try GET /healthz, GET /api/elders?county=440703)`,
+        `  Console          http://localhost:${port}/  (log in as pengjiang-admin, city-admin, …; password anxin-demo)`,
+        `  Admin API        http://localhost:${port}/api  (POST /auth/login for a token; GET /healthz is open)`,
         `  Phones           http://localhost:${port}/phone  (${demo.manual.length} demo phones you answer; ${demo.phones} simulated in all)`,
         `  Clock            ${clock} Asia/Shanghai${process.env.ANXIN_CLOCK_START ? ' (from ANXIN_CLOCK_START)' : ''}; planner every 5 min, POST /phone/api/plan-now runs it now`,
         `  Digests          contacts' home-visit digests at 08:30; POST /phone/api/digests-now sends today's now`,

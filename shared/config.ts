@@ -163,3 +163,83 @@ export function loadLinkConfig(env: Record<string, string | undefined> = process
   return { secret: e.LINK_SIGNING_SECRET, secretArn: e.LINK_SIGNING_SECRET_ARN, baseUrl: e.PUBLIC_BASE_URL };
 }
 // --- end visit links ---
+
+// --- campaigns (issue 5) ---
+const campaignEnvSchema = z.object({
+  /** campaigns reaching more elders than this need a second administrator's approval (default 500) */
+  CAMPAIGN_APPROVAL_THRESHOLD: z.coerce.number().int().min(0).default(500),
+  /** local and dev only: the secret CAP alert feeds sign with (HMAC-SHA256), at least 32 characters */
+  CAP_SECRET: z.string().min(32).optional(),
+  /** on AWS: the Secrets Manager secret holding it, read at cold start */
+  CAP_SECRET_ARN: z.string().startsWith('arn:').optional(),
+});
+
+export interface CampaignConfig {
+  approvalThreshold: number;
+  /** absent: the CAP endpoint refuses every alert (nothing verifies without a secret) */
+  capSecret: string | undefined;
+  capSecretArn: string | undefined;
+}
+
+/** Reads the campaign settings once (at cold start); a bad variable fails with its name. */
+export function loadCampaignConfig(env: Record<string, string | undefined> = process.env): CampaignConfig {
+  const parsed = campaignEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`配置错误 / bad configuration: ${names}`);
+  }
+  const e = parsed.data;
+  return {
+    approvalThreshold: e.CAMPAIGN_APPROVAL_THRESHOLD,
+    capSecret: e.CAP_SECRET,
+    capSecretArn: e.CAP_SECRET_ARN,
+  };
+}
+// --- end campaigns ---
+
+// --- campaign execution (issue 5, section 2) ---
+const campaignRunEnvSchema = z.object({
+  /** the EventBridge Scheduler group the campaigns' one-time schedules are created in */
+  SCHEDULER_GROUP: z.string().min(1).max(64),
+  /** the role Scheduler assumes to invoke the campaigns function */
+  SCHEDULER_ROLE_ARN: z.string().startsWith('arn:'),
+  /** the campaigns function the schedules invoke */
+  CAMPAIGNS_FUNCTION_ARN: z.string().startsWith('arn:'),
+  /** where Scheduler puts a start or finish it could not deliver */
+  SCHEDULER_DEAD_LETTER_ARN: z.string().startsWith('arn:').optional(),
+});
+
+export interface CampaignRunConfig {
+  schedulerGroup: string;
+  schedulerRoleArn: string;
+  campaignsFunctionArn: string;
+  schedulerDeadLetterArn: string | undefined;
+}
+
+/** Reads where campaign schedules go (the campaign API creates them); a bad variable fails with its name. */
+export function loadCampaignRunConfig(
+  env: Record<string, string | undefined> = process.env,
+): CampaignRunConfig {
+  const parsed = campaignRunEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`配置错误 / bad configuration: ${names}`);
+  }
+  const e = parsed.data;
+  return {
+    schedulerGroup: e.SCHEDULER_GROUP,
+    schedulerRoleArn: e.SCHEDULER_ROLE_ARN,
+    campaignsFunctionArn: e.CAMPAIGNS_FUNCTION_ARN,
+    schedulerDeadLetterArn: e.SCHEDULER_DEAD_LETTER_ARN,
+  };
+}
+
+/** The campaigns function's own queue, where it leaves the rest of a long activation for its next run. */
+export function loadCampaignQueueConfig(env: Record<string, string | undefined> = process.env): {
+  queueUrl: string;
+} {
+  const parsed = z.object({ CAMPAIGNS_QUEUE_URL: z.url() }).safeParse(env);
+  if (!parsed.success) throw new Error('配置错误 / bad configuration: CAMPAIGNS_QUEUE_URL is required');
+  return { queueUrl: parsed.data.CAMPAIGNS_QUEUE_URL };
+}
+// --- end campaign execution ---

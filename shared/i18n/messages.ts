@@ -217,10 +217,6 @@ export const messages = {
     '一轮联系无法在当天的通话时段内完成',
     'A round cannot finish inside that day’s calling windows',
   ],
-  'campaign.preview.startsTooSoon': [
-    '距离活动开始的时间不足以完成第一轮联系',
-    'The campaign starts sooner than its first round needs to finish',
-  ],
   'campaign.preview.noAudience': ['没有符合条件的老年人', 'No elder matches the target'],
   'campaign.preview.noRounds': [
     '活动时间内没有可用的通话时段',
@@ -253,7 +249,24 @@ export const messages = {
   // access (issue 5, section 1)
   'auth.required': ['请先登录', 'Please log in'],
   'auth.forbidden': ['您没有权限执行此操作', 'You are not allowed to do this'],
+  'auth.badLogin': ['用户名或密码不正确', 'Wrong username or password'],
+  'import.otherCounty': [
+    '该行的县（市、区）不在您的管辖范围内，未导入',
+    'This row is for a county outside your area; it was not imported',
+  ],
+  'case.notOpen': ['该个案已被确认或已关闭', 'This case is already acknowledged or closed'],
+  'contact.conflict': ['联系人正在被更新，请刷新后重试', 'The contact is being updated; reload and retry'],
   // access (issue 5): new keys above this line
+  'campaign.notFound': ['未找到该活动', 'No such campaign'],
+  'campaign.conflict': [
+    '活动已被他人修改，请刷新后重试',
+    'The campaign was changed by someone else; reload and try again',
+  ],
+  'campaign.year': ['年份应为 1900 至 2100 之间的整数', 'year must be a whole number from 1900 to 2100'],
+  'cap.contentType': [
+    '预警消息须以 application/xml 或 text/xml 提交',
+    'Send the alert as application/xml or text/xml',
+  ],
   // campaign API (issue 5): new keys above this line
   // campaign runs (issue 5): new keys above this line
   // console and login (issue 5): new keys above this line

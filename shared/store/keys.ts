@@ -68,6 +68,11 @@ export const contactKeys = {
     gsi1pk: `COUNTY#${county}`,
     gsi1sk: `CONTACT#${contactId}`,
   }),
+  /** one audit entry per version of the contact (access, issue 5) */
+  audit: (contactId: string, version: number) => ({
+    pk: `CONTACT#${contactId}`,
+    sk: `AUDIT#${String(version).padStart(8, '0')}`,
+  }),
 };
 
 export const importKeys = {
@@ -138,4 +143,18 @@ export const campaignKeys = {
     gsi1sk: `${createdAt}#${campaignId}`,
   }),
   live: (campaignId: string) => ({ gsi2pk: 'CAMPAIGNS#live', gsi2sk: campaignId }),
+  /** where the campaign's activation (pulling its audience's next check-ins forward) has got to */
+  activation: (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'ACTIVATION' }),
+};
+
+/**
+ * Today's figures for the dashboard: one counter item per Asia/Shanghai date, county and township, so
+ * a date's partition lists every county and a county is a prefix of it.
+ */
+export const statsKeys = {
+  day: (date: string, county: string, township: string) => ({
+    pk: `STATS#DAY#${date}`,
+    sk: `${county}#${township}`,
+  }),
+  dayPartition: (date: string) => `STATS#DAY#${date}`,
 };
