@@ -152,10 +152,15 @@ export function previewCampaign(
   for (const category of CATEGORIES) {
     const hours = cadenceHours(campaign, category);
     if (hours === undefined || byCategory[category] === 0) continue;
+    let last: number | undefined;
     for (let t = startMs; t < endMs; t += hours * 3_600_000) {
       // rounds already past (a campaign previewed once running) collapse into the next one from now
       const at = nextWindowStart(new Date(Math.max(t, now.getTime())), windows).getTime();
       if (at >= endMs) continue;
+      // a round pushed into the next window lands near the following one: the elder is called once, as
+      // the runner does (a check-in less than half a cadence after the last one is not repeated)
+      if (last !== undefined && at - last < (hours * 3_600_000) / 2) continue;
+      last = at;
       const set = due.get(at) ?? new Set<Category>();
       set.add(category);
       due.set(at, set);

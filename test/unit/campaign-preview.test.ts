@@ -161,6 +161,17 @@ describe('previewCampaign: the hand-computed case', () => {
     expect(after.rounds.every((r) => Date.parse(r.start) >= later.getTime())).toBe(true);
   });
 
+  it('does not plan a second round for a category minutes after one pushed into the same window', () => {
+    const c = campaign({
+      window: { start: '2025-07-01T09:10:00+08:00', end: '2025-07-03T09:00:00+08:00' },
+      cadence: { A: { everyHours: 12 }, B: { everyHours: 24 }, C: { everyHours: 24 } },
+    });
+    const p = previewCampaign(c, elders(30), limits, DEFAULT_WINDOWS, new Date(c.window.start));
+    const aRounds = p.rounds.filter((r) => r.categories.includes('A')).map((r) => r.start.slice(0, 16));
+    // 21:10 is pushed to 09:00 the next morning; the 09:10 round ten minutes later is not A's again
+    expect(aRounds).toEqual(['2025-07-01T09:10', '2025-07-02T09:00']);
+  });
+
   it('does not warn about a campaign that starts now when every round fits', () => {
     const c = campaign();
     const p = previewCampaign(c, elders(300), limits, DEFAULT_WINDOWS, new Date(c.window.start));
