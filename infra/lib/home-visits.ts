@@ -1,7 +1,7 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { registerTable } from '../../shared/store/table.js';
 import { deadLetterAlarm, scheduledInvocation } from './operations.js';
 import type { PhoneVisits } from './phone-visits.js';
-import { serviceFunction, source } from './service-function.js';
+import { allowSecretRead, serviceFunction, source } from './service-function.js';
 import { TABLE_INDEXES } from './stateful-stack.js';
 
 /** 08:30 every day in China Standard Time: the contacts' morning digest texts. */
@@ -38,7 +38,7 @@ export interface HomeVisitsProps {
 /**
  * Home visits: the daily reminder job (digest texts with signed visit links), the visit page those links open
  * (a public page on the HTTP API, protected by the signed token) and the monthly statistics report (an
- * IAM-authorized API route). The routes themselves are added by the stack that owns the HTTP API.
+ * JWT-authorized API route). The routes themselves are added by the stack that owns the HTTP API.
  */
 export class HomeVisits extends Construct {
   public readonly remindersFunction: NodejsFunction;
@@ -52,32 +52,10 @@ export class HomeVisits extends Construct {
   constructor(scope: Construct, id: string, props: HomeVisitsProps) {
     super(scope, id);
     const { table, key, linkSigningSecret, phoneVisits, opsTopic } = props;
-    const stack = Stack.of(this);
 
-    // Reading the link signing secret: GetSecretValue on that one secret, and the key only through Secrets
-    // Manager and only for that secret (Secrets Manager puts the secret's ARN in the encryption context).
-    const mayReadLinkSigningSecret = (role: Role): void => {
-      role.addToPolicy(
-        new PolicyStatement({
-          sid: 'ReadLinkSigningSecret',
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: [linkSigningSecret.secretArn],
-        }),
-      );
-      role.addToPolicy(
-        new PolicyStatement({
-          sid: 'LinkSigningSecretKeyViaSecretsManager',
-          actions: ['kms:Decrypt'],
-          resources: [key.keyArn],
-          conditions: {
-            StringEquals: {
-              'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}`,
-              'kms:EncryptionContext:SecretARN': linkSigningSecret.secretArn,
-            },
-          },
-        }),
-      );
-    };
+    // reading the link signing secret: that secret only, and the key only through Secrets Manager for it
+    const mayReadLinkSigningSecret = (role: Role): void =>
+      allowSecretRead(role, linkSigningSecret, key, 'LinkSigningSecret');
 
     // (1) the reminder job: every morning, one digest text per contact with something due, queued for the
     // dispatcher like every other text. A failed run goes to its dead-letter queue (and alarms).

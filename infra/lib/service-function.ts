@@ -1,13 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { type Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type IDestination, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { nodejsBundlingOptions } from './bundling.js';
 import type { TableIndex } from './stateful-stack.js';
 
@@ -176,4 +177,39 @@ export function serviceFunction(scope: Construct, id: string, props: ServiceFunc
       'The project pins the nodejs22.x runtime (Node.js 22 LTS, the version the code is built and tested for); nodejs24.x is newer, and moving to it is a deliberate, tested upgrade rather than a side effect of a CDK bump.',
   });
   return { fn, role };
+}
+
+/**
+ * Lets a function read one secret: GetSecretValue on that secret, and the app key only through Secrets
+ * Manager and only for that secret (Secrets Manager puts the secret's ARN in the encryption context).
+ * Explicit statements rather than `secret.grantRead`, which would change the stateful stack's key policy.
+ */
+export function allowSecretRead(
+  grantee: IGrantable & IConstruct,
+  secret: ISecret,
+  key: IKey,
+  sid: string,
+): void {
+  // the reader's own stack: its region and URL suffix, not a reference to the secret's stack
+  const stack = Stack.of(grantee);
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: `Read${sid}`,
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [secret.secretArn],
+    }),
+  );
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: `${sid}KeyViaSecretsManager`,
+      actions: ['kms:Decrypt'],
+      resources: [key.keyArn],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}`,
+          'kms:EncryptionContext:SecretARN': secret.secretArn,
+        },
+      },
+    }),
+  );
 }

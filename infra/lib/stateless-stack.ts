@@ -20,7 +20,6 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -37,7 +36,7 @@ import { type ConsoleDomain, WebConsole } from './console.js';
 import { HomeVisits } from './home-visits.js';
 import { deadLetterAlarm, opsTopic, scheduledInvocation } from './operations.js';
 import { PhoneVisits, type PhoneVisitsOptions } from './phone-visits.js';
-import { serviceFunction, source } from './service-function.js';
+import { allowSecretRead, serviceFunction, source } from './service-function.js';
 
 export { TABLE_DATA_ACTIONS, TABLE_KEY_ACTIONS } from './service-function.js';
 
@@ -271,27 +270,7 @@ export class StatelessStack extends Stack {
     });
     // the CAP alert feed signs each alert with this shared secret (HMAC-SHA256); only the admin API reads it
     this.apiFunction.addEnvironment('CAP_SECRET_ARN', props.capSecret.secretArn);
-    // (explicit statements rather than grantRead, which would change the stateful stack's key policy)
-    this.apiFunction.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'ReadCapSecret',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [props.capSecret.secretArn],
-      }),
-    );
-    this.apiFunction.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'CapSecretKeyViaSecretsManager',
-        actions: ['kms:Decrypt'],
-        resources: [key.keyArn],
-        conditions: {
-          StringEquals: {
-            'kms:ViaService': `secretsmanager.${this.region}.${this.urlSuffix}`,
-            'kms:EncryptionContext:SecretARN': props.capSecret.secretArn,
-          },
-        },
-      }),
-    );
+    allowSecretRead(this.apiFunction, props.capSecret, key, 'CapSecret');
 
     // (6) home visits: the 08:30 reminder texts, the visit page their signed links open, the monthly report
     this.homeVisits = new HomeVisits(this, 'HomeVisits', {
