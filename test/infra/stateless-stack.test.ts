@@ -98,6 +98,22 @@ function roleOfFunction(fnLogicalId: string): string {
   return role['Fn::GetAtt'][0];
 }
 
+/** A schedule's target role: assumed only by EventBridge Scheduler, may only invoke `fnArn` and send to `dlqArn`. */
+function expectSchedulerRoleFor(schedule: Json, fnArn: Json, dlqArn: Json): void {
+  const roleId = (schedule.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn[
+    'Fn::GetAtt'
+  ][0];
+  expect((res(roleId).Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement).toEqual([
+    expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+  ]);
+  expect(
+    statementsOfRole(roleId).map(({ Effect, Action, Resource }) => ({ Effect, Action, Resource })),
+  ).toEqual([
+    { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: fnArn },
+    { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: dlqArn },
+  ]);
+}
+
 describe('Lambda functions', () => {
   it('are exactly the API, the imports, the reclassification job, the four phone-visit, the three home-visit and the campaigns functions', () => {
     const { stateless } = synth;
@@ -663,23 +679,7 @@ describe('phone visits', () => {
     });
 
     it('assumes a role that may only invoke the planner (and send to its dead-letter queue)', () => {
-      const roleId = (schedule.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn[
-        'Fn::GetAtt'
-      ][0];
-      expect(
-        (res(roleId).Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement,
-      ).toEqual([
-        expect.objectContaining({
-          Principal: { Service: 'scheduler.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-        }),
-      ]);
-      expect(
-        statementsOfRole(roleId).map(({ Effect, Action, Resource }) => ({ Effect, Action, Resource })),
-      ).toEqual([
-        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt(ids.planner) },
-        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(ids.plannerDlq) },
-      ]);
+      expectSchedulerRoleFor(schedule, getAtt(ids.planner), getAtt(ids.plannerDlq));
     });
   });
 
@@ -1172,23 +1172,7 @@ describe('home visits', () => {
         DeadLetterConfig: { Arn: getAtt(ids.remindersDlq) },
         RetryPolicy: { MaximumEventAgeInSeconds: 3 * 60 * 60, MaximumRetryAttempts: 10 },
       });
-      const roleId = (schedule.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } }).RoleArn[
-        'Fn::GetAtt'
-      ][0];
-      expect(
-        (res(roleId).Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement,
-      ).toEqual([
-        expect.objectContaining({
-          Principal: { Service: 'scheduler.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-        }),
-      ]);
-      expect(
-        statementsOfRole(roleId).map(({ Effect, Action, Resource }) => ({ Effect, Action, Resource })),
-      ).toEqual([
-        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt(ids.reminders) },
-        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(ids.remindersDlq) },
-      ]);
+      expectSchedulerRoleFor(schedule, getAtt(ids.reminders), getAtt(ids.remindersDlq));
     });
 
     it('has an alarm on its dead-letter queue', () => {
