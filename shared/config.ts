@@ -1,9 +1,11 @@
 import * as z from 'zod';
 import {
+  CARRIERS,
+  type Carrier,
+  limitsFor,
   type PhoneVisitPolicy,
   type ProviderLimits,
   phoneVisitPolicySchema,
-  providerLimitsSchema,
 } from './phone/config.js';
 import { JIANGMEN_COUNTIES } from './regions.js';
 import { ABILITY_GRADES, type AbilityGrade } from './registration/fields.js';
@@ -89,10 +91,13 @@ const phoneEnvSchema = z.object({
   URGENT_QUEUE_URL: z.string().optional(),
   CHIME_SMA_ID: z.string().optional(),
   CHIME_FROM_NUMBER: z.string().optional(),
+  /** the voice carrier whose limits apply (PROVIDER_LIMITS may hold several) */
+  VOICE_CARRIER: z.enum(CARRIERS).optional(),
 });
 
 export interface PhoneConfig {
   phonePolicies: Record<string, PhoneVisitPolicy>;
+  carrier: Carrier;
   limits: ProviderLimits;
   dispatchQueueUrl: string | undefined;
   urgentQueueUrl: string | undefined;
@@ -118,7 +123,8 @@ export function loadPhoneConfig(env: Record<string, string | undefined> = proces
   try {
     return {
       phonePolicies: parsePhonePolicies(e.PHONE_POLICIES ?? {}),
-      limits: providerLimitsSchema.parse(e.PROVIDER_LIMITS ?? {}),
+      carrier: e.VOICE_CARRIER ?? 'chime',
+      limits: limitsFor(e.PROVIDER_LIMITS, e.VOICE_CARRIER ?? 'chime'),
       dispatchQueueUrl: e.DISPATCH_QUEUE_URL,
       urgentQueueUrl: e.URGENT_QUEUE_URL,
       chimeSmaId: e.CHIME_SMA_ID,

@@ -10,6 +10,7 @@ import {
   sqsQueue,
 } from '../../shared/phone/aws.js';
 import type { PhoneDeps } from '../../shared/phone/engine.js';
+import { cachedPause } from '../../shared/phone/health.js';
 import { type JobQueue, routedQueue } from '../../shared/phone/jobs.js';
 import { dynamoPacer } from '../../shared/phone/pacer.js';
 import { createDb } from '../../shared/store/client.js';
@@ -60,7 +61,9 @@ export function awsPhoneDeps(serviceName: string): { deps: PhoneDeps; logger: Lo
           })
         : { placeCall: missing('CHIME_SMA_ID / CHIME_FROM_NUMBER') },
     sms: snsSms({ client: new SNSClient({}) }),
-    pacer: dynamoPacer(db, phone.limits),
+    pacer: dynamoPacer(db, phone.limits, undefined, phone.carrier),
+    // carrier faults over the configured share pause dialling in a county (read at most every 30 s)
+    pause: cachedPause(db, phone.limits),
     now: () => new Date(),
     log: (message, fields) => logger.info(message, fields ?? {}),
     // campaigns raise cadences and tag check-ins; read at most once a minute per warm function

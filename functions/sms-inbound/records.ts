@@ -1,6 +1,6 @@
 import type { SNSEvent } from 'aws-lambda';
 import type { PhoneDeps } from '../../shared/phone/engine.js';
-import { handleInboundText, inboundTextSchema } from '../../shared/phone/inbound.js';
+import { fromEndUserMessaging, handleInboundText, inboundTextSchema } from '../../shared/phone/inbound.js';
 
 /**
  * Inbound texts from End User Messaging, delivered through an SNS topic. A message that is not an
@@ -24,7 +24,8 @@ export function makeInboundHandler(deps: PhoneDeps) {
         results.push('malformed');
         continue;
       }
-      results.push(await handleInboundText(deps, parsed.data));
+      const receivedAt = record?.Sns?.Timestamp ?? deps.now().toISOString();
+      results.push(await handleInboundText(deps, fromEndUserMessaging(parsed.data, receivedAt)));
     }
     deps.log('inbound texts', { results });
     return { results };

@@ -1,6 +1,7 @@
 import type { SNSEvent } from 'aws-lambda';
 import {
   type CallContext,
+  type CallPrompt,
   type PlaceCall,
   ProviderUnavailable,
   type SendText,
@@ -34,6 +35,7 @@ export interface CallRecord {
   providerId: string;
   to: string;
   context: CallContext;
+  prompt: CallPrompt;
   at: string;
   answeredAt?: string;
   endedAt?: string;
@@ -85,8 +87,12 @@ export class SimulatedNetwork implements VoiceProvider, SmsProvider {
     string,
     { answer: () => Promise<void>; key: (d: string) => Promise<void>; hangUp: () => Promise<void> }
   >();
-  /** a provider fault to inject: the next n calls (or texts) fail as throttled */
-  faults = { voice: 0, sms: 0 };
+  /**
+   * provider faults to inject: the next n calls (or texts) refused as throttled; the next n answered
+   * calls failing inside (ACTION_FAILED SystemException, as Chime reports its own fault); or an outage
+   * (every answered call fails so) until it is set back to false
+   */
+  faults = { voice: 0, sms: 0, inCall: 0, outage: false };
 
   constructor(
     private readonly timeline: Timeline,
@@ -106,7 +112,7 @@ export class SimulatedNetwork implements VoiceProvider, SmsProvider {
     this.timeline.at(new Date(this.timeline.now().getTime() + seconds * SECOND), work);
   }
 
-  async placeCall({ to, context }: PlaceCall): Promise<{ providerId: string }> {
+  async placeCall({ to, context, prompt }: PlaceCall): Promise<{ providerId: string }> {
     if (this.faults.voice > 0) {
       this.faults.voice--;
       const error = new Error('Rate exceeded') as Error & { $metadata: { httpStatusCode: number } };
@@ -121,7 +127,7 @@ export class SimulatedNetwork implements VoiceProvider, SmsProvider {
     this.peaks.callsInOneSecond = Math.max(this.peaks.callsInOneSecond, this.callsPerSecond.get(second) ?? 0);
     this.inProgress++;
     this.peaks.inProgress = Math.max(this.peaks.inProgress, this.inProgress);
-    const call: CallRecord = { providerId, to, context, at: now.toISOString(), prompts: [] };
+    const call: CallRecord = { providerId, to, context, prompt, at: now.toISOString(), prompts: [] };
     this.calls.push(call);
     this.later(0, () => this.runCall(call));
     return { providerId };
@@ -139,7 +145,11 @@ export class SimulatedNetwork implements VoiceProvider, SmsProvider {
     return phone.voice[Math.min(count, phone.voice.length - 1)] ?? 'no-answer';
   }
 
-  /** Drives one call through the SIP media application handler, event by event. */
+  /**
+   * Drives one call through the SIP media application handler, event by event, as Chime would: the
+   * responses to NEW_OUTBOUND_CALL and RINGING are ignored; SpeakAndGetDigits repeats its question
+   * itself on a wrong key or none (Repeat times in all), then fails with InvalidDigitsReceived.
+   */
   private async runCall(call: CallRecord): Promise<void> {
     let sequence = 0;
     let attributes: Record<string, string> | undefined;
@@ -172,7 +182,8 @@ export class SimulatedNetwork implements VoiceProvider, SmsProvider {
         },
         ...(actionData ? { ActionData: actionData } : {}),
       });
-      if (response?.TransactionAttributes) attributes = response.TransactionAttributes;
+      if (response?.TransactionAttributes && type !== 'NEW_OUTBOUND_CALL' && type !== 'RINGING')
+        attributes = response.TransactionAttributes;
       return response;
     };
     const end = async (code: string) => {
@@ -186,21 +197,29 @@ export class SimulatedNetwork implements VoiceProvider, SmsProvider {
         Parameters: { SipResponseCode: code, ParticipantTag: 'LEG-A' },
       });
     };
-    /** plays the actions; returns whether the call is now waiting for a key */
-    const play = async (
-      response: SmaResponse | undefined,
-      onKey: (digits: string | undefined) => void,
-    ): Promise<void> => {
+    /** the question being asked: its parameters and how many times it was asked */
+    let asking: { parameters: Record<string, unknown>; asked: number } | undefined;
+    const spoken = (parameters: Record<string, unknown>) =>
+      String((parameters.SpeechParameters as { Text?: string } | undefined)?.Text ?? parameters.Text ?? '');
+    /** plays the actions until one waits for a key or hangs up */
+    const play = async (response: SmaResponse | undefined): Promise<void> => {
       for (const action of response?.Actions ?? []) {
-        if (action.Type === 'SpeakAndGetDigits' || action.Type === 'Speak') {
-          const text = String(
-            (action.Parameters.SpeechParameters as { Text?: string } | undefined)?.Text ??
-              action.Parameters.Text ??
-              '',
-          );
-          call.prompts.push(text.replace(/<[^>]+>/g, ''));
+        if (action.Type === 'SpeakAndGetDigits' || action.Type === 'Speak')
+          call.prompts.push(spoken(action.Parameters).replace(/<[^>]+>/g, ''));
+        if (action.Type === 'SpeakAndGetDigits') {
+          if (this.faults.outage || this.faults.inCall > 0) {
+            if (!this.faults.outage) this.faults.inCall--;
+            const failed = await send('ACTION_FAILED', {
+              Type: 'SpeakAndGetDigits',
+              Parameters: action.Parameters,
+              ErrorType: 'SystemException',
+              ErrorMessage: 'System error while running action',
+            });
+            return play(failed);
+          }
+          asking = { parameters: action.Parameters, asked: 1 };
+          return waitForKey();
         }
-        if (action.Type === 'SpeakAndGetDigits') return onKey(undefined);
         if (action.Type === 'Hangup') {
           this.later(4, () => end('0'));
           return;
@@ -210,7 +229,10 @@ export class SimulatedNetwork implements VoiceProvider, SmsProvider {
     await send('NEW_OUTBOUND_CALL', {
       Type: 'CallCreateRequest',
       Parameters: {
-        Arguments: { purpose: call.context.purpose, ref: call.context.ref, n: String(call.context.n) },
+        Arguments: Object.fromEntries(Object.entries(call.context).map(([k, v]) => [k, String(v)])) as Record<
+          string,
+          string
+        >,
       },
     });
     await send('RINGING');
@@ -218,19 +240,38 @@ export class SimulatedNetwork implements VoiceProvider, SmsProvider {
     if (behaviour === 'no-answer') return this.later(30, () => end('480'));
     if (behaviour === 'busy') return this.later(3, () => end('486'));
     const pressKey = async (digits: string | undefined) => {
-      if (call.endedAt) return;
+      if (call.endedAt || !asking) return;
       if (digits) {
         call.digits = digits;
         call.pressedWallMs = performance.now();
       }
-      const response = digits
-        ? await send('ACTION_SUCCESSFUL', { Type: 'SpeakAndGetDigits', ReceivedDigits: digits })
-        : await send('ACTION_FAILED', {
+      const question = asking;
+      const regex = new RegExp(String(question.parameters.InputDigitsRegex ?? '^[0-9]$'));
+      if (digits && regex.test(digits)) {
+        asking = undefined;
+        return play(
+          await send('ACTION_SUCCESSFUL', {
             Type: 'SpeakAndGetDigits',
-            ErrorType: 'InvalidDigitsReceived',
-            ErrorMessage: 'no input',
-          });
-      await play(response, waitForKey);
+            Parameters: question.parameters,
+            ReceivedDigits: digits,
+          }),
+        );
+      }
+      if (question.asked < Number(question.parameters.Repeat ?? 1)) {
+        // Chime's own repeat: the failure speech (here the question again), then the question
+        question.asked++;
+        call.prompts.push(spoken(question.parameters).replace(/<[^>]+>/g, ''));
+        return waitForKey();
+      }
+      asking = undefined;
+      return play(
+        await send('ACTION_FAILED', {
+          Type: 'SpeakAndGetDigits',
+          Parameters: question.parameters,
+          ErrorType: 'InvalidDigitsReceived',
+          ErrorMessage: 'Invalid digits received',
+        }),
+      );
     };
     let prompts = 0;
     const waitForKey = () => {
@@ -248,7 +289,7 @@ export class SimulatedNetwork implements VoiceProvider, SmsProvider {
     const answer = async () => {
       if (call.answeredAt || call.endedAt) return;
       call.answeredAt = this.timeline.now().toISOString();
-      await play(await send('CALL_ANSWERED'), waitForKey);
+      await play(await send('CALL_ANSWERED'));
     };
     if (behaviour === 'manual') {
       this.manual.set(call.providerId, { answer, key: (d) => pressKey(d), hangUp: () => end('0') });
@@ -258,6 +299,35 @@ export class SimulatedNetwork implements VoiceProvider, SmsProvider {
       return;
     }
     this.later(6, answer);
+  }
+
+  /**
+   * A ring from a phone to the service number, hung up before any answer (a missed-call check-in):
+   * delivered to the SIP media application as Chime's NEW_INBOUND_CALL.
+   */
+  async ringIn(from: string, callId = `sim-in-call-${++this.seq}`): Promise<SmaResponse | undefined> {
+    return this.sma?.({
+      SchemaVersion: '1.0',
+      Sequence: 1,
+      InvocationEventType: 'NEW_INBOUND_CALL',
+      CallDetails: {
+        TransactionId: callId,
+        AwsAccountId: '000000000000',
+        AwsRegion: 'local',
+        SipMediaApplicationId: 'local-sma',
+        Participants: [
+          {
+            CallId: `${callId}-a`,
+            ParticipantTag: 'LEG-A',
+            To: this.serviceNumber,
+            From: from,
+            Direction: 'Inbound',
+            StartTimeInMilliseconds: String(this.timeline.now().getTime()),
+            Status: 'Connected',
+          },
+        ],
+      },
+    });
   }
 
   /** /phone: a person answers a ringing call. */

@@ -5,6 +5,7 @@ import { cachedLiveCampaigns } from '../../shared/campaigns/run.js';
 import type { PolicyConfig } from '../../shared/config.js';
 import type { PhoneVisitPolicy, ProviderLimits } from '../../shared/phone/config.js';
 import { type PhoneDeps, runPlanner } from '../../shared/phone/engine.js';
+import { cachedPause } from '../../shared/phone/health.js';
 import { routedQueue } from '../../shared/phone/jobs.js';
 import { dynamoPacer } from '../../shared/phone/pacer.js';
 import { handleSmaEvent } from '../../shared/phone/voice.js';
@@ -53,6 +54,7 @@ export function phoneRuntime(options: {
       options.onLog?.(JSON.stringify({ message, ...fields }));
     },
     campaigns: cachedLiveCampaigns(options.db, () => timeline.now()),
+    pause: cachedPause(options.db, options.limits),
   };
   const dispatcher = makeDispatcher(deps);
   checkInQueue.attach(dispatcher);

@@ -4,11 +4,15 @@ import { type CallWindow, closeOfDay, nextWindowStart } from './windows.js';
 
 export type Channel = 'voice' | 'sms';
 
-/** How one attempt ended. */
-export type Outcome = 'well' | 'help' | 'noAnswer' | 'busy' | 'noInput' | 'failed';
+/**
+ * How one attempt ended. 'providerFault': the carrier failed (not the elder): retried with back-off,
+ * never counted as silence, never a reason for a case on its own.
+ */
+export type Outcome = 'well' | 'help' | 'noAnswer' | 'busy' | 'noInput' | 'failed' | 'providerFault';
 
 /** Later news never lowers what is known: a keypress beats a hang-up, help beats well. */
 export const OUTCOME_RANK: Record<Outcome, number> = {
+  providerFault: 0,
   failed: 1,
   noAnswer: 1,
   busy: 1,
@@ -53,6 +57,8 @@ export interface CheckIn {
   caseId?: string;
   /** the running campaign it was opened for (its call plays the campaign's script, its outcome counts) */
   campaignId?: string;
+  /** staff asked for it by hand ("check in now"): its first call goes in the priority lane */
+  priority?: true;
   closedAt?: string;
   version: number;
 }
@@ -63,7 +69,9 @@ export type Effect =
   | { type: 'openCase'; reason: 'noResponse' | 'needsHelp' }
   | { type: 'lateWell' }
   | { type: 'dispatch'; n: number }
-  | { type: 'attemptStateUnknown'; n: number };
+  | { type: 'attemptStateUnknown'; n: number }
+  /** closed without reaching the elder: the carrier failed every attempt (no case opens) */
+  | { type: 'unreached' };
 
 export interface Transition {
   checkIn: CheckIn;
@@ -72,6 +80,11 @@ export interface Transition {
 
 /** How long a queued or placed attempt may stay silent before the planner looks at it again. */
 export const LEASE_MS = 10 * 60_000;
+/** Attempts a check-in may hold at most; provider faults alone never go past it. */
+export const MAX_ATTEMPTS = 40;
+/** Back-off after a provider fault: 5, 10, 20, 40, 60, 60 … minutes. */
+export const faultBackoffMs = (faults: number) => Math.min(60, 5 * 2 ** Math.max(0, faults - 1)) * 60_000;
+
 /** A call placed must end within this; later its state is treated as unknown. */
 export const CALL_LEASE_MS = 15 * 60_000;
 
@@ -91,6 +104,7 @@ export function openCheckIn(input: {
   now: Date;
   windows: readonly CallWindow[];
   campaignId?: string | undefined;
+  priority?: boolean | undefined;
 }): CheckIn {
   const at = iso(nextWindowStart(input.now, input.windows));
   return {
@@ -104,6 +118,7 @@ export function openCheckIn(input: {
     attempts: [{ n: 1, channel: input.channel, plannedAt: at, status: 'planned' }],
     next: { kind: 'attempt', at },
     ...(input.campaignId ? { campaignId: input.campaignId } : {}),
+    ...(input.priority ? { priority: true as const } : {}),
     version: 1,
   };
 }
@@ -236,7 +251,53 @@ export function onOutcome(
   if (checkIn.status !== 'open') return { checkIn, effects: [] };
   // a failed attempt only moves things on when it is the latest one
   if (n !== checkIn.attempts.length) return { checkIn, effects: [] };
+  if (outcome === 'providerFault') return retryAfterFault(checkIn, now, policy, windows);
   return planNext(checkIn, now, policy, windows);
+}
+
+/** Trailing attempts that ended in a provider fault. */
+const trailingFaults = (checkIn: CheckIn) => {
+  let count = 0;
+  for (let i = checkIn.attempts.length - 1; i >= 0 && checkIn.attempts[i]?.outcome === 'providerFault'; i--)
+    count++;
+  return count;
+};
+
+/**
+ * The carrier failed the attempt: the same channel again after a back-off, inside the windows. The
+ * elder's time to answer starts again with the next attempt placed, so faults never run the clock to
+ * an escalation; past MAX_ATTEMPTS the check-in waits at the escalation time without opening a case.
+ */
+function retryAfterFault(
+  checkIn: CheckIn,
+  now: Date,
+  policy: PhoneVisitPolicy,
+  windows: readonly CallWindow[],
+): Transition {
+  const last = checkIn.attempts.at(-1) as Attempt;
+  const reached = checkIn.attempts.some((a) => a.outcome && a.outcome !== 'providerFault');
+  if (checkIn.attempts.length >= MAX_ATTEMPTS) {
+    if (reached) return planNext(checkIn, now, policy, windows);
+    // faults alone: closed unreached without a case (the carrier alarm has long fired)
+    checkIn.status = 'noResponse';
+    checkIn.closedAt = iso(now);
+    delete checkIn.next;
+    return { checkIn, effects: [{ type: 'unreached' }] };
+  }
+  const at = nextWindowStart(new Date(now.getTime() + faultBackoffMs(trailingFaults(checkIn))), windows);
+  // the escalation time is set again when an attempt is really placed
+  if (!reached) delete checkIn.escalateAt;
+  else if (checkIn.escalateAt && iso(at) >= checkIn.escalateAt)
+    checkIn.escalateAt = escalationTime(at, policy, windows);
+  const plannedAt = iso(at);
+  checkIn.attempts.push({
+    n: checkIn.attempts.length + 1,
+    channel: last.channel,
+    plannedAt,
+    status: 'planned',
+  });
+  checkIn.next = { kind: 'attempt', at: plannedAt };
+  return { checkIn, effects: [] };
 }
 
 /** 4 h after the first attempt, or the close of that day's last window, whichever comes first. */
@@ -257,8 +318,9 @@ function planNext(
   checkIn.escalateAt ??= escalationTime(now, policy, windows);
   const escalateAt = checkIn.escalateAt;
   if (iso(now) >= escalateAt) return escalate(checkIn, now);
-  const calls = checkIn.attempts.filter((x) => x.channel === 'voice').length;
-  const texted = checkIn.attempts.some((x) => x.channel === 'sms');
+  // attempts the carrier failed do not count: the elder was never asked
+  const calls = checkIn.attempts.filter((x) => x.channel === 'voice' && x.outcome !== 'providerFault').length;
+  const texted = checkIn.attempts.some((x) => x.channel === 'sms' && x.outcome !== 'providerFault');
   const add = (channel: Channel, at: Date): Transition => {
     const plannedAt = iso(at);
     checkIn.attempts.push({ n: checkIn.attempts.length + 1, channel, plannedAt, status: 'planned' });

@@ -49,14 +49,49 @@ export type PhoneVisitPolicy = z.output<typeof phoneVisitPolicySchema>;
 
 export const DEFAULT_PHONE_POLICY: PhoneVisitPolicy = phoneVisitPolicySchema.parse({});
 
-/** Provider limits the dispatcher paces to (Chime and SMS defaults). */
+/**
+ * Provider limits the dispatcher paces to (Chime and SMS defaults), per carrier. `reservedForPriority`
+ * places among the calls in progress are kept for check-ins staff ask for by hand; `faults` is when
+ * dialling pauses: that share of a county's attempts failed by the carrier over the window.
+ */
+export const carrierFaultsSchema = z.strictObject({
+  share: z.number().positive().max(1).default(0.2),
+  windowMinutes: z.number().int().min(1).max(120).default(10),
+  /** fewer attempts than this in the window never pause dialling */
+  minAttempts: z.number().int().min(1).default(10),
+});
+export type CarrierFaults = z.output<typeof carrierFaultsSchema>;
+export const DEFAULT_FAULTS: CarrierFaults = carrierFaultsSchema.parse({});
+/** Places kept for priority calls when the limits do not say (never more than the limit less one). */
+export const DEFAULT_RESERVED_FOR_PRIORITY = 1;
+
 export const providerLimitsSchema = z.strictObject({
   callsPerSecond: z.number().positive().default(1),
-  callsInProgress: z.number().int().positive().default(10),
+  callsInProgress: z.number().int().positive().max(1000).default(10),
   smsPartsPerSecond: z.number().positive().default(10),
+  reservedForPriority: z.number().int().min(0).max(100).optional(),
+  faults: carrierFaultsSchema.optional(),
 });
 export type ProviderLimits = z.output<typeof providerLimitsSchema>;
 export const DEFAULT_LIMITS: ProviderLimits = providerLimitsSchema.parse({});
+
+/** Carriers whose limits may be configured (issue 12 adds the mainland ones). */
+export const CARRIERS = ['chime', 'aliyun', 'tencent', 'local'] as const;
+export type Carrier = (typeof CARRIERS)[number];
+
+/**
+ * PROVIDER_LIMITS: one carrier's limits (`{"callsInProgress": 50}`, taken as Chime's) or limits by
+ * carrier (`{"chime": {...}, "aliyun": {...}}`); the limits of `carrier`, defaults for what is unset.
+ */
+export function limitsFor(raw: unknown, carrier: Carrier): ProviderLimits {
+  const byCarrier =
+    raw &&
+    typeof raw === 'object' &&
+    Object.keys(raw).some((k) => (CARRIERS as readonly string[]).includes(k));
+  if (!byCarrier) return providerLimitsSchema.parse(raw ?? {});
+  const all = z.partialRecord(z.enum(CARRIERS), z.unknown()).parse(raw);
+  return providerLimitsSchema.parse(all[carrier] ?? {});
+}
 
 /** The policy of a county, falling back to the default. */
 export function policyFor(

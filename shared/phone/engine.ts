@@ -14,6 +14,7 @@ import {
   caseIdByCode,
   claimOnce,
   clearScheduleDue,
+  countAttemptHealth,
   createCase,
   getCase,
   getCheckIn,
@@ -59,15 +60,21 @@ import {
   type Transition,
 } from './checkin.js';
 import { cadenceMs, DEFAULT_PHONE_POLICY, type PhoneVisitPolicy, policyFor } from './config.js';
+import type { CarrierHealth } from './health.js';
 import type { DispatchJob, JobQueue } from './jobs.js';
 import type { Pacer } from './pacer.js';
+import { checkInCallPrompt, notifyCallPrompt } from './prompts.js';
 import {
   type CallContext,
+  type CallOutcome,
   ProviderRejected,
+  ProviderUnavailable,
   type SmsProvider,
+  SPOKEN_WELL_CONFIDENCE,
   smsParts,
   type VoiceProvider,
 } from './providers.js';
+import { replyMeaning } from './replies.js';
 import { ackConfirmText, caseClosedText, caseText, checkInText } from './texts.js';
 import { nextWindowStart } from './windows.js';
 
@@ -89,6 +96,11 @@ export interface PhoneDeps {
    * tags a check-in, and the planner does not sweep campaigns.
    */
   campaigns?: LiveCampaigns;
+  /**
+   * Whether dialling is paused for a county (carrier faults over the configured share): see
+   * cachedPause. Without it, dialling never pauses.
+   */
+  pause?: (county: string, now: Date) => Promise<CarrierHealth>;
 }
 
 /** Reads the live campaigns; `clear` forgets a cached answer (after the sweep changed one). */
@@ -344,22 +356,40 @@ async function commitCheckIn(
   }
   for (const effect of t.effects) {
     if (effect.type === 'dispatch')
-      await deps.queue.send([{ kind: 'checkInAttempt', checkInId: saved.id, n: effect.n }]);
+      await deps.queue.send([
+        {
+          kind: 'checkInAttempt',
+          checkInId: saved.id,
+          n: effect.n,
+          // staff asked for this check-in: its first call goes in the priority lane
+          ...(saved.priority && effect.n === 1 ? { priority: true as const } : {}),
+        },
+      ]);
     else if (effect.type === 'recordVisit' && !visitsWritten)
       await recordAutomatedVisit(deps, saved, effect.at, effect.channel, elder);
     else if (effect.type === 'lateWell' && saved.caseId) await lateWell(deps, saved.caseId, elder, now);
     else if (effect.type === 'attemptStateUnknown')
       deps.log('attempt state unknown: it may have been placed', { checkInId: saved.id, n: effect.n });
+    else if (effect.type === 'unreached')
+      deps.log('check-in closed unreached: the carrier failed every attempt', { checkInId: saved.id });
   }
   return t.effects;
 }
+
+/** How an automated visit came: a keypad 1, a text 1, or the elder's own missed call. */
+type VisitChannel = 'voice' | 'sms' | 'missedCall';
+const VISITOR: Record<VisitChannel, string> = {
+  voice: '自动外呼',
+  sms: '短信回访',
+  missedCall: '来电报平安',
+};
 
 /** A keypad 1 or a text 1: a remote visit (mode automated), once per check-in attempt. */
 async function recordAutomatedVisit(
   deps: PhoneDeps,
   checkIn: CheckIn | undefined,
   at: string,
-  channel: 'voice' | 'sms',
+  channel: VisitChannel,
   elder: Elder,
 ): Promise<void> {
   try {
@@ -373,7 +403,7 @@ function automatedVisit(
   deps: PhoneDeps,
   checkIn: CheckIn | undefined,
   at: string,
-  channel: 'voice' | 'sms',
+  channel: VisitChannel,
   elder: Elder,
 ): VisitRecord {
   const when = new Date(at);
@@ -385,7 +415,7 @@ function automatedVisit(
     visitedOn: dateInPolicyZone(when),
     localTime: isoInPolicyZone(when),
     mode: 'automated',
-    visitors: [channel === 'voice' ? '自动外呼' : '短信回访'],
+    visitors: [VISITOR[channel]],
     safetyRisks: [],
     county: elder.region.county,
     recordedBy: 'system:phone-visit',
@@ -645,9 +675,13 @@ export async function helpWithoutCheckIn(deps: PhoneDeps, elder: Elder): Promise
   await openCaseFor(deps, elder, 'needsHelp', deps.now());
 }
 
-/** A well reply outside any check-in still counts as a remote visit. */
-export async function wellWithoutCheckIn(deps: PhoneDeps, elder: Elder): Promise<void> {
-  await recordAutomatedVisit(deps, undefined, deps.now().toISOString(), 'sms', elder);
+/** A well reply (or a missed call) outside any check-in still counts as a remote visit. */
+export async function wellWithoutCheckIn(
+  deps: PhoneDeps,
+  elder: Elder,
+  channel: VisitChannel = 'sms',
+): Promise<void> {
+  await recordAutomatedVisit(deps, undefined, deps.now().toISOString(), channel, elder);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -674,7 +708,8 @@ export async function dispatchJob(
   job: DispatchJob,
   options: DispatchOptions = {},
 ): Promise<DispatchResult> {
-  if (job.kind === 'checkInAttempt') return dispatchAttempt(deps, job.checkInId, job.n, options);
+  if (job.kind === 'checkInAttempt')
+    return dispatchAttempt(deps, job.checkInId, job.n, options, job.priority === true);
   if (job.kind === 'caseStep') return dispatchCaseStep(deps, job.caseId, job.n, options);
   const key = phoneKeys.outbox(job.key);
   if (!(await claimOnce(deps.db, key, deps.now()))) return 'skipped';
@@ -701,9 +736,13 @@ async function claimAttempt(
   n: number,
   status: 'placing' | 'queued',
   from: 'queued' | 'placing',
+  /** the check-in as just read: tried first, read again only when another writer got there first */
+  known?: CheckIn,
 ): Promise<CheckIn | undefined> {
+  let first = known;
   return withRetry(async () => {
-    const current = await getCheckIn(deps.db, checkInId);
+    const current = first ?? (await getCheckIn(deps.db, checkInId));
+    first = undefined;
     const attempt = current?.attempts[n - 1];
     if (!current || !attempt || attempt.status !== from || current.status !== 'open') return undefined;
     const next = { ...current, attempts: current.attempts.map((a) => (a.n === n ? { ...a, status } : a)) };
@@ -711,61 +750,86 @@ async function claimAttempt(
   });
 }
 
+/** The campaign script a campaign's check-in call plays (from the cached live campaigns when there). */
+async function campaignOf(
+  deps: PhoneDeps,
+  campaignId: string | undefined,
+): Promise<StoredCampaign | undefined> {
+  if (!campaignId) return undefined;
+  return (
+    (await liveCampaigns(deps)).find((c) => c.id === campaignId) ?? (await getCampaign(deps.db, campaignId))
+  );
+}
+
 async function dispatchAttempt(
   deps: PhoneDeps,
   checkInId: string,
   n: number,
   options: DispatchOptions,
+  priority = false,
 ): Promise<DispatchResult> {
   const peek = await getCheckIn(deps.db, checkInId);
   const attempt = peek?.attempts[n - 1];
   if (!peek || !attempt || attempt.status !== 'queued' || peek.status !== 'open') return 'skipped';
+  if (attempt.channel === 'voice' && deps.pause) {
+    // the carrier is failing in this county: nothing is dialled; the attempt's lease brings it back
+    const health = await deps.pause(peek.county, deps.now());
+    if (health.paused) {
+      deps.log('dialling paused: carrier faults', {
+        county: peek.county,
+        share: health.share,
+        attempts: health.attempts,
+      });
+      return 'deferred';
+    }
+  }
   const elder = await getElder(deps.db, peek.elderId);
-  const schedule: Schedule | undefined = await getSchedule(deps.db, peek.elderId);
   if (!elder || !receivesCheckIns(elder)) {
     // refused or inactive since the check-in opened: nothing is placed
     await recordOutcome(deps, checkInId, n, 'failed');
     return 'skipped';
   }
-  if (attempt.channel === 'sms' && schedule?.smsOptOut) {
+  if (attempt.channel === 'sms' && (await getSchedule(deps.db, peek.elderId))?.smsOptOut) {
     await recordOutcome(deps, checkInId, n, 'failed');
     return 'skipped';
   }
-  // a campaign's check-in text carries the campaign's message (the reply keys stay)
-  const campaignText =
-    peek.campaignId && attempt.channel === 'sms'
-      ? (await getCampaign(deps.db, peek.campaignId))?.messages.text
-      : undefined;
-  const text = checkInText(elder.name, campaignText);
+  // a campaign's check-in carries the campaign's message (the reply keys stay)
+  const campaign = await campaignOf(deps, peek.campaignId);
+  const text = attempt.channel === 'sms' ? checkInText(elder.name, campaign?.messages.text) : '';
   // a job delivered late (retries, an outage) waits: the check-in's lease plans it in the next window
   const now = deps.now();
   if (nextWindowStart(now, windowsOf(deps, elder)).getTime() !== now.getTime()) return 'deferred';
-  const token = callToken({ purpose: 'checkIn', ref: checkInId, n });
+  const context: CallContext = { purpose: 'checkIn', ref: checkInId, n, county: peek.county };
+  const prompt = checkInCallPrompt(
+    { name: elder.name, language: elder.language, village: elder.region.village },
+    campaign?.messages.call[elder.language],
+  );
+  const token = callToken(context);
   if (attempt.channel === 'voice') {
     // a place among the calls in progress first, then the next per-second slot
-    if (!(await deps.pacer.waitForCall(token, options.maxWaitMs ?? DEFAULT_WAIT_MS))) {
-      await deps.queue.send([{ kind: 'checkInAttempt', checkInId, n }], DEFER_SECONDS);
+    const place = await deps.pacer.waitForCall(token, options.maxWaitMs ?? DEFAULT_WAIT_MS, priority);
+    if (place === undefined) {
+      await deps.queue.send(
+        [{ kind: 'checkInAttempt', checkInId, n, ...(priority ? { priority: true as const } : {}) }],
+        DEFER_SECONDS,
+      );
       return 'deferred';
     }
+    context.place = place;
     await deps.pacer.callSlot();
   } else {
     await deps.pacer.smsSlot(smsParts(text));
   }
-  const claimed = await claimAttempt(deps, checkInId, n, 'placing', 'queued');
+  const claimed = await claimAttempt(deps, checkInId, n, 'placing', 'queued', peek);
   if (!claimed) {
-    if (attempt.channel === 'voice') await deps.pacer.endCall(token);
+    if (attempt.channel === 'voice') await deps.pacer.endCall(token, context.place);
     return 'skipped';
   }
   let providerId: string;
   try {
     providerId =
       attempt.channel === 'voice'
-        ? (
-            await deps.voice.placeCall({
-              to: elder.phone,
-              context: { purpose: 'checkIn', ref: checkInId, n },
-            })
-          ).providerId
+        ? (await deps.voice.placeCall({ to: elder.phone, context, prompt })).providerId
         : (
             await deps.sms.sendText({
               to: elder.phone,
@@ -775,21 +839,25 @@ async function dispatchAttempt(
             })
           ).providerId;
   } catch (error) {
-    if (attempt.channel === 'voice') await deps.pacer.endCall(token);
+    if (attempt.channel === 'voice') await deps.pacer.endCall(token, context.place);
     if (error instanceof ProviderRejected) {
       await claimAttempt(deps, checkInId, n, 'queued', 'placing');
       await recordOutcome(deps, checkInId, n, 'failed');
       return 'failed';
     }
-    // un-claim, so the retried job may dial; nothing was placed
+    // un-claim, so the retried job may dial; nothing was placed. A carrier that refuses calls counts
+    // towards the fault share that pauses dialling.
     await claimAttempt(deps, checkInId, n, 'queued', 'placing');
+    if (attempt.channel === 'voice' && error instanceof ProviderUnavailable)
+      await countAttemptHealth(deps.db, peek.county, true, deps.now());
     throw error;
   }
   // saved before anything else can fail: a crash after the dial costs at most one extra call
-  if (attempt.channel === 'voice')
-    await saveCall(deps.db, providerId, { purpose: 'checkIn', ref: checkInId, n }, deps.now());
+  if (attempt.channel === 'voice') await saveCall(deps.db, providerId, context, deps.now(), prompt);
+  let known: CheckIn | undefined = claimed;
   await withRetry(async () => {
-    const current = await getCheckIn(deps.db, checkInId);
+    const current = known ?? (await getCheckIn(deps.db, checkInId));
+    known = undefined;
     if (!current) return;
     const t = onPlaced(
       current,
@@ -815,7 +883,7 @@ async function dispatchAttempt(
         ],
       );
   });
-  deps.log('attempt placed', { checkInId, n, channel: attempt.channel });
+  deps.log('attempt placed', { checkInId, n, channel: attempt.channel, ...(priority ? { priority } : {}) });
   return 'placed';
 }
 
@@ -861,22 +929,25 @@ async function dispatchCaseStep(
       providerId = (await deps.sms.sendText({ to: step.to, text, purpose: 'escalation', elderId: elder.id }))
         .providerId;
     } else {
-      const token = callToken({ purpose: 'notify', ref: caseId, n });
-      if (!(await deps.pacer.waitForCall(token, options.maxWaitMs ?? DEFAULT_WAIT_MS))) {
+      const context: CallContext = { purpose: 'notify', ref: caseId, n, county: claimed.county };
+      const prompt = notifyCallPrompt({ name: elder.name, village: elder.region.village }, claimed.reason);
+      const token = callToken(context);
+      // escalation calls are urgent: they may use the places kept for priority
+      const place = await deps.pacer.waitForCall(token, options.maxWaitMs ?? DEFAULT_WAIT_MS, true);
+      if (place === undefined) {
         await setStep('queued', 'placing');
         await deps.queue.send([{ kind: 'caseStep', caseId, n }], DEFER_SECONDS);
         return 'deferred';
       }
+      context.place = place;
       await deps.pacer.callSlot();
       try {
-        providerId = (
-          await deps.voice.placeCall({ to: step.to, context: { purpose: 'notify', ref: caseId, n } })
-        ).providerId;
+        providerId = (await deps.voice.placeCall({ to: step.to, context, prompt })).providerId;
       } catch (error) {
-        await deps.pacer.endCall(token);
+        await deps.pacer.endCall(token, place);
         throw error;
       }
-      await saveCall(deps.db, providerId, { purpose: 'notify', ref: caseId, n }, deps.now());
+      await saveCall(deps.db, providerId, context, deps.now(), prompt);
     }
     await setStep('sent', 'placing', providerId);
     deps.log('case step sent', {
@@ -899,8 +970,66 @@ async function dispatchCaseStep(
 
 /** A call hung up (or its end was inferred): its place among the calls in progress is free. */
 export async function callEnded(deps: PhoneDeps, context: CallContext): Promise<void> {
-  await deps.pacer.endCall(callToken(context));
+  await deps.pacer.endCall(callToken(context), context.place);
 }
 
 /** What a call's place among the calls in progress is held under. */
-export const callToken = (context: CallContext) => `${context.purpose}#${context.ref}#${context.n}`;
+export const callToken = (context: Pick<CallContext, 'purpose' | 'ref' | 'n'>) =>
+  `${context.purpose}#${context.ref}#${context.n}`;
+
+/** How a normalised call outcome counts for the check-in attempt. */
+export function attemptOutcome(outcome: CallOutcome): Outcome {
+  switch (outcome.kind) {
+    case 'key1':
+      return 'well';
+    case 'key2':
+      return 'help';
+    case 'otherKey':
+      return 'noInput';
+    case 'spoken':
+      // only a clear "well" counts; anything unclear is as if no key was pressed
+      return outcome.confidence >= SPOKEN_WELL_CONFIDENCE && replyMeaning(outcome.phrase) === 'well'
+        ? 'well'
+        : 'noInput';
+    case 'noAnswer':
+      return 'noAnswer';
+    case 'busy':
+      return 'busy';
+    case 'refused':
+      return 'failed';
+    case 'providerFailure':
+      return 'providerFault';
+  }
+}
+
+/**
+ * The one entry for a call's outcome, from any carrier's adapter (Chime's SIP media application at
+ * hang-up, a mainland carrier's HTTP callback). Safe to call again and in any order. A check-in call's
+ * outcome counts towards its county's carrier-fault share when it is final (`final`: the adapter's
+ * report at the call's end, so each attempt counts once).
+ */
+export async function reportCallOutcome(
+  deps: PhoneDeps,
+  context: CallContext,
+  outcome: CallOutcome,
+  final = true,
+): Promise<void> {
+  if (context.purpose === 'notify') {
+    if (outcome.kind !== 'key1') return;
+    const step = (await getCase(deps.db, context.ref))?.steps[context.n];
+    if (step) await acknowledgeCase(deps, context.ref, step.to);
+    return;
+  }
+  const meaning = attemptOutcome(outcome);
+  if (outcome.kind === 'providerFailure')
+    deps.log('carrier fault on a call', {
+      checkInId: context.ref,
+      n: context.n,
+      code: outcome.code,
+      ...(outcome.message ? { carrierMessage: outcome.message.slice(0, 200) } : {}),
+    });
+  if (meaning === 'help') await recordHelpReply(deps, context.ref, context.n);
+  else await recordOutcome(deps, context.ref, context.n, meaning);
+  if (final && context.county)
+    await countAttemptHealth(deps.db, context.county, meaning === 'providerFault', deps.now());
+}

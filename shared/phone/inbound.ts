@@ -29,19 +29,34 @@ import {
   switchToCalls,
   wellWithoutCheckIn,
 } from './engine.js';
+import type { InboundMessage } from './providers.js';
 import { normaliseReply, replyMeaning } from './replies.js';
 import { optOutConfirmText, optOutNoticeText, replyHelpText } from './texts.js';
 
-/** An inbound text as End User Messaging delivers it (JSON in the SNS message). */
+/**
+ * An inbound text as End User Messaging delivers it (JSON in the SNS message). The optional fields
+ * may come as null (a text that answers nothing we sent has no previousPublishedMessageId).
+ */
 export const inboundTextSchema = z.looseObject({
   originationNumber: z.string().min(3).max(40),
-  destinationNumber: z.string().max(40).optional(),
-  messageKeyword: z.string().max(100).optional(),
+  destinationNumber: z.string().max(40).nullish(),
+  messageKeyword: z.string().max(100).nullish(),
   messageBody: z.string().max(2000),
   inboundMessageId: z.string().min(1).max(200),
-  previousPublishedMessageId: z.string().max(200).optional(),
+  previousPublishedMessageId: z.string().max(200).nullish(),
 });
 export type InboundText = z.output<typeof inboundTextSchema>;
+
+/** End User Messaging's inbound text, normalised (`receivedAt`: the SNS notification's time). */
+export function fromEndUserMessaging(text: InboundText, receivedAt: string): InboundMessage {
+  return {
+    from: text.originationNumber,
+    ...(text.destinationNumber ? { to: text.destinationNumber } : {}),
+    body: text.messageBody,
+    carrierMessageId: text.inboundMessageId,
+    receivedAt,
+  };
+}
 
 export type InboundResult =
   | 'duplicate'
@@ -65,9 +80,9 @@ const LATE_REPLY_MS = 3 * 86_400_000;
  * case (code), or to elders and their open check-in; texts from unknown numbers are counted and
  * dropped, never stored.
  */
-export async function handleInboundText(deps: PhoneDeps, message: InboundText): Promise<InboundResult> {
+export async function handleInboundText(deps: PhoneDeps, message: InboundMessage): Promise<InboundResult> {
   const now = deps.now();
-  const from = toE164(message.originationNumber);
+  const from = toE164(message.from);
   if (!from) {
     await bumpStat(deps.db, 'inboundUnknown', dateInPolicyZone(now));
     return 'unknownNumber';
@@ -77,7 +92,7 @@ export async function handleInboundText(deps: PhoneDeps, message: InboundText): 
     await bumpStat(deps.db, 'inboundUnknown', dateInPolicyZone(now));
     return 'unknownNumber';
   }
-  const claim = phoneKeys.inbound(message.inboundMessageId);
+  const claim = phoneKeys.inbound(message.carrierMessageId);
   if (!(await claimOnce(deps.db, claim, now))) return 'duplicate';
   try {
     return await handleClaimed(deps, message, from, owners, now);
@@ -90,21 +105,21 @@ export async function handleInboundText(deps: PhoneDeps, message: InboundText): 
 
 async function handleClaimed(
   deps: PhoneDeps,
-  message: InboundText,
+  message: InboundMessage,
   from: string,
   owners: Awaited<ReturnType<typeof ownersOfPhone>>,
   now: Date,
 ): Promise<InboundResult> {
   // home visits (issue 4): `<code> <1|2|3>` (2–3 digits, never a 4-digit case code) is a home-visit
   // record, taken only from the paired contact's number; from any other known number it is refused
-  const visitReply = parseVisitReply(message.messageBody);
+  const visitReply = parseVisitReply(message.body);
   if (visitReply) {
     const contactIds = owners.flatMap((o) =>
       o.owner.startsWith('CONTACT#') && o.contactId ? [o.contactId] : [],
     );
-    return handleVisitReply(deps, { from, contactIds, ...visitReply, messageId: message.inboundMessageId });
+    return handleVisitReply(deps, { from, contactIds, ...visitReply, messageId: message.carrierMessageId });
   }
-  const body = normaliseReply(message.messageBody);
+  const body = normaliseReply(message.body);
   const code = /(?:^|\D)(\d{4})(?:\D|$)/.exec(body)?.[1];
   if (code) {
     const c = await caseForCode(deps, code, from);
@@ -116,13 +131,13 @@ async function handleClaimed(
     ),
   ];
   if (elderIds.length === 0) return 'ignored';
-  const meaning = replyMeaning(message.messageBody);
+  const meaning = replyMeaning(message.body);
   let result: InboundResult = 'ignored';
   for (const elderId of elderIds) {
     const elder = await getElder(deps.db, elderId);
     if (!elder) continue;
     if (meaning === 'optOut') {
-      await optOut(deps, elder, from, message.inboundMessageId);
+      await optOut(deps, elder, from, message.carrierMessageId);
       result = 'optOut';
     } else if (meaning === 'well' || meaning === 'help') {
       const checkInId = await replyCheckIn(deps, elder, now);
@@ -136,8 +151,8 @@ async function handleClaimed(
     } else {
       await keepMessage(deps.db, elder.id, {
         at: isoInPolicyZone(now),
-        id: message.inboundMessageId,
-        body: message.messageBody.slice(0, 500),
+        id: message.carrierMessageId,
+        body: message.body.slice(0, 500),
       });
       // one help text a day at most, so two machines can never talk to each other forever
       const once = phoneKeys.outbox(`help-${from}-${dateInPolicyZone(now)}`);
@@ -145,7 +160,7 @@ async function handleClaimed(
         await deps.queue.send([
           {
             kind: 'text',
-            key: `help-${message.inboundMessageId}`,
+            key: `help-${message.carrierMessageId}`,
             to: from,
             text: replyHelpText(),
             purpose: 'help',

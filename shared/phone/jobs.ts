@@ -8,7 +8,13 @@ const id = z
 
 /** A dispatch job on the queue: one call or text to place. The body of every SQS message. */
 export const dispatchJobSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('checkInAttempt'), checkInId: id, n: z.number().int().min(1).max(20) }),
+  z.strictObject({
+    kind: z.literal('checkInAttempt'),
+    checkInId: id,
+    n: z.number().int().min(1).max(40),
+    /** staff asked for it ("check in now"): the priority lane, ahead of any backlog */
+    priority: z.literal(true).optional(),
+  }),
   z.strictObject({ kind: z.literal('caseStep'), caseId: id, n: z.number().int().min(0).max(200) }),
   z.strictObject({
     kind: z.literal('text'),
@@ -39,11 +45,11 @@ export interface JobQueue {
 }
 
 /**
- * Escalation steps and one-off texts go on their own queue, so a needs-help text never waits behind
- * check-in calls queued for a free line.
+ * Escalation steps, one-off texts and check-ins staff asked for by hand go on their own queue, so a
+ * needs-help text or a "check in now" never waits behind check-in calls queued for a free line.
  */
 export function isUrgent(job: DispatchJob): boolean {
-  return job.kind !== 'checkInAttempt';
+  return job.kind !== 'checkInAttempt' || job.priority === true;
 }
 
 /** One JobQueue in front of two: check-in attempts on the first, everything urgent on the second. */

@@ -121,12 +121,23 @@ export const phoneKeys = {
   phonePartition: (e164: string) => `PHONE#${sha(e164)}`,
   inbound: (messageId: string) => ({ pk: `INBOUND#${messageId}`, sk: 'INBOUND' }),
   call: (providerId: string) => ({ pk: `CALL#${providerId}`, sk: 'CALL' }),
+  /** a text's delivery receipt, by the carrier's message id (the first final status only) */
+  receipt: (carrierMessageId: string) => ({ pk: `TEXT#${carrierMessageId}`, sk: 'RECEIPT' }),
   outbox: (key: string) => ({ pk: `OUTBOX#${key}`, sk: 'OUTBOX' }),
   message: (elderId: string, at: string, id: string) => ({
     pk: `ELDER#${elderId}`,
     sk: `MESSAGE#${at}#${id}`,
   }),
   pace: (name: string) => ({ pk: `PACE#${name}`, sk: 'PACE' }),
+  /** a carrier's places among the calls in progress: one item per place, as many as its limit */
+  pacePlaces: (carrier: string) => `PACE#${carrier}#places`,
+  pacePlace: (carrier: string, place: number) => ({
+    pk: `PACE#${carrier}#places`,
+    sk: `PLACE#${String(place).padStart(4, '0')}`,
+  }),
+  /** a county's attempts and carrier faults in one minute (the fault share that pauses dialling) */
+  health: (county: string) => `HEALTH#${county}`,
+  healthMinute: (county: string, minute: string) => ({ pk: `HEALTH#${county}`, sk: `MIN#${minute}` }),
   plannerCursor: () => ({ pk: 'PLANNER', sk: 'CURSOR' }),
   stats: (name: string, date: string) => ({ pk: `STATS#${name}`, sk: date }),
 };

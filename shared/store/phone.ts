@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Case } from '../phone/case.js';
 import type { CheckIn } from '../phone/checkin.js';
-import type { CallContext } from '../phone/providers.js';
+import type { CallContext, CallPrompt, DeliveryReceipt } from '../phone/providers.js';
 import type { Db } from './client.js';
 import { campaignKeys, DUE_SHARDS, dueKeys, phoneKeys } from './keys.js';
 import { registerTable } from './table.js';
@@ -400,8 +400,17 @@ export async function releaseOnce(db: Db, key: { pk: string; sk: string }): Prom
   await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: key }));
 }
 
-/** Remembers what a placed call is for, by the provider's id (voice events may carry only that). */
-export async function saveCall(db: Db, providerId: string, context: CallContext, now: Date): Promise<void> {
+/**
+ * Remembers what a placed call is for and what it says, by the provider's id: the adapter reads it
+ * once when a call's events do not carry it yet (Chime's first events may not).
+ */
+export async function saveCall(
+  db: Db,
+  providerId: string,
+  context: CallContext,
+  now: Date,
+  prompt?: CallPrompt,
+): Promise<void> {
   await db.doc.send(
     new PutCommand({
       TableName: db.tableName,
@@ -409,18 +418,32 @@ export async function saveCall(db: Db, providerId: string, context: CallContext,
         ...phoneKeys.call(providerId),
         type: 'call',
         ...context,
+        ...(prompt ? { prompt } : {}),
         expiresAt: Math.floor(now.getTime() / 1000) + 7 * 86_400,
       },
     }),
   );
 }
 
-export async function getCall(db: Db, providerId: string): Promise<CallContext | undefined> {
+export async function getCall(
+  db: Db,
+  providerId: string,
+): Promise<{ context: CallContext; prompt?: CallPrompt } | undefined> {
   const out = await db.doc.send(
     new GetCommand({ TableName: db.tableName, Key: phoneKeys.call(providerId), ConsistentRead: true }),
   );
-  if (!out.Item) return undefined;
-  return { purpose: out.Item.purpose, ref: out.Item.ref, n: out.Item.n } as CallContext;
+  const i = out.Item;
+  if (!i) return undefined;
+  return {
+    context: {
+      purpose: i.purpose,
+      ref: i.ref,
+      n: i.n,
+      ...(i.county ? { county: i.county } : {}),
+      ...(i.place !== undefined ? { place: i.place } : {}),
+    } as CallContext,
+    ...(i.prompt ? { prompt: i.prompt as CallPrompt } : {}),
+  };
 }
 
 /** Sets the text opt-out on the schedule. */
@@ -557,4 +580,80 @@ export async function saveActivation(
       }),
     ),
   );
+}
+
+/** Counts one attempt's end in its county's minute: a carrier fault or not (kept two days). */
+export async function countAttemptHealth(db: Db, county: string, fault: boolean, now: Date): Promise<void> {
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.tableName,
+      Key: phoneKeys.healthMinute(county, now.toISOString().slice(0, 16)),
+      UpdateExpression: 'ADD attempts :one, faults :fault SET expiresAt = if_not_exists(expiresAt, :exp)',
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':fault': fault ? 1 : 0,
+        ':exp': Math.floor(now.getTime() / 1000) + 2 * 86_400,
+      },
+    }),
+  );
+}
+
+/** A county's attempts and carrier faults from `since` to now, by minute. */
+export async function attemptHealthSince(
+  db: Db,
+  county: string,
+  since: Date,
+): Promise<{ minute: string; attempts: number; faults: number }[]> {
+  const out = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk >= :since',
+      ExpressionAttributeValues: {
+        ':pk': phoneKeys.health(county),
+        ':since': `MIN#${since.toISOString().slice(0, 16)}`,
+      },
+    }),
+  );
+  return (out.Items ?? []).map((i) => ({
+    minute: String(i.sk).slice(4),
+    attempts: Number(i.attempts ?? 0),
+    faults: Number(i.faults ?? 0),
+  }));
+}
+
+/**
+ * Records a text's delivery receipt under its carrier message id. Only the first final status is
+ * kept: a late or repeated receipt never overwrites "delivered" or "failed". True when it was taken.
+ */
+export async function saveDeliveryReceipt(db: Db, receipt: DeliveryReceipt, now: Date): Promise<boolean> {
+  return written(() =>
+    db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: {
+          ...phoneKeys.receipt(receipt.carrierMessageId),
+          type: 'receipt',
+          ...receipt,
+          expiresAt: Math.floor(now.getTime() / 1000) + 30 * 86_400,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    ),
+  );
+}
+
+export async function getDeliveryReceipt(
+  db: Db,
+  carrierMessageId: string,
+): Promise<DeliveryReceipt | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({
+      TableName: db.tableName,
+      Key: phoneKeys.receipt(carrierMessageId),
+      ConsistentRead: true,
+    }),
+  );
+  if (!out.Item) return undefined;
+  const { carrierMessageId: id, status, code, at } = out.Item as DeliveryReceipt;
+  return { carrierMessageId: id, status, ...(code ? { code } : {}), at };
 }

@@ -530,6 +530,13 @@ const ROWS: Record<string, Row> = {
     ok: 200,
     request: (_d, where) => ({ method: 'GET', url: `/api/stats/today?county=${PLACE[where].county}` }),
   },
+  // carrier health (issue 11)
+  'GET /api/phone/health': {
+    roles: ALL,
+    scope: 'county',
+    ok: 200,
+    request: (_d, where) => ({ method: 'GET', url: `/api/phone/health?county=${PLACE[where].county}` }),
+  },
 
   'GET /api/campaigns/templates': {
     roles: ADMINS,

@@ -196,15 +196,17 @@ describe('SIP media application events that are garbage', () => {
   });
 
   it('stores nothing for any of them (1,200 events)', async () => {
+    // a ring from a number nobody registered (a missed call) is counted: only the daily counter
+    const counted = { excludePrefix: 'STATS#' };
     await fc.assert(
       fc.asyncProperty(garbageSip, async (event) => {
-        const before = await itemCount();
+        const before = await itemCount(counted);
         try {
           await handleSmaEvent(world.deps, event);
         } catch {
           // crashing is the other test's business; this one is about what is written
         }
-        expect(await itemCount()).toBe(before);
+        expect(await itemCount(counted)).toBe(before);
       }),
       { numRuns: 1200 },
     );
