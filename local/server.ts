@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { LOOPBACK } from './dynamo.js';
 
 type Handler = (
   event: APIGatewayProxyEventV2,
@@ -72,7 +73,7 @@ function localContext(requestId: string): Context {
 }
 
 /** Serves a Lambda HTTP handler on a local port, the way API Gateway would call it. */
-export function serveHandler(handler: Handler, port: number, host = '127.0.0.1'): Promise<Server> {
+export function serveHandler(handler: Handler, port: number, host = LOOPBACK): Promise<Server> {
   let counter = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -22,7 +22,7 @@ import { addDaysIso, dateInPolicyZone, isoInPolicyZone } from '../shared/time.js
 import { serveWithLocalAuth } from './auth.js';
 import { localCampaignScheduler } from './campaigns.js';
 import { consoleSite } from './console.js';
-import { ensureTable, freePort, startDynamoLocal } from './dynamo.js';
+import { ensureTable, freePort, LOOPBACK, startDynamoLocal } from './dynamo.js';
 import { isPhonePath, phoneApi, serialPlanner } from './phone/http.js';
 import { PLANNER_EVERY_MS, phoneRuntime } from './phone/runtime.js';
 import { RealTimeline } from './phone/timeline.js';
@@ -36,7 +36,7 @@ async function portOrFree(preferred: number): Promise<number> {
   return new Promise((done) => {
     const probe = createServer();
     probe.once('error', () => void freePort().then(done));
-    probe.listen(preferred, '127.0.0.1', () => probe.close(() => done(preferred)));
+    probe.listen(preferred, LOOPBACK, () => probe.close(() => done(preferred)));
   });
 }
 
@@ -74,7 +74,9 @@ function withDemoDutyPhones(
 }
 
 async function main() {
-  const port = Number(process.env.PORT ?? 8787);
+  // PORT when given (a clear failure if it is taken); else 8787, or a free loopback port when 8787 is
+  // taken, so a second stack starts beside the first
+  const port = process.env.PORT ? Number(process.env.PORT) : await portOrFree(8787);
   const dataDir = resolve(process.env.ANXIN_DATA_DIR ?? '.data/dynamodb');
   const logger = new Logger({
     serviceName: 'anxin-local',
@@ -85,10 +87,13 @@ async function main() {
   const phoneConfig = loadPhoneConfig(process.env);
 
   process.stdout.write('安心 Anxin: starting DynamoDB Local…\n');
-  const dynamo = await startDynamoLocal({
-    port: await portOrFree(Number(process.env.ANXIN_DYNAMO_PORT ?? 8000)),
-    dataDir,
-  });
+  // ANXIN_DYNAMO_PORT when given; else 8000, or a free port when 8000 is taken (another stack may
+  // have taken it between the probe and the bind: then once more on a free port)
+  const dynamo = process.env.ANXIN_DYNAMO_PORT
+    ? await startDynamoLocal({ port: Number(process.env.ANXIN_DYNAMO_PORT), dataDir })
+    : await startDynamoLocal({ port: await portOrFree(8000), dataDir }).catch(async () =>
+        startDynamoLocal({ port: await freePort(), dataDir }),
+      );
   let server: Awaited<ReturnType<typeof serveHandler>> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let plannerTimer: NodeJS.Timeout | undefined;
