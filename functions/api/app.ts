@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type CampaignApiDeps, campaignRoutes } from '../campaigns/routes.js';
+import { capacityRoutes } from './capacity-routes.js';
 import { caseRoutes } from './case-routes.js';
 import { contactRoutes } from './contact-routes.js';
 import { type HttpRoute, json, makeHttp } from './http.js';
@@ -15,6 +16,7 @@ export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps>): HttpRoute
     ...contactRoutes(deps),
     ...campaignRoutes(deps),
     ...statsRoutes(deps),
+    ...capacityRoutes(deps),
   ];
 }
 

@@ -18,7 +18,7 @@
  *   limits: DEFAULT_LIMITS }).carries.calls // 6810
  */
 import { addDaysIso, dateInPolicyZone } from '../time.js';
-import type { ProviderLimits } from './config.js';
+import { DEFAULT_LIMITS, type ProviderLimits } from './config.js';
 import { type CallWindow, DEFAULT_WINDOWS, effectiveWindows, localInstant } from './windows.js';
 
 /** The mean check-in call, in seconds, until enough calls are measured (issue 11's figure). */
@@ -215,3 +215,111 @@ export function addDemand(a: readonly DemandHour[], b: readonly DemandHour[]): D
 
 /** The UTC hour bucket of an instant, as the due index keys it (`2025-07-01T01`). */
 export const hourOf = (at: Date | string) => new Date(at).toISOString().slice(0, 13);
+
+/** The hourly demand forecast the planner writes (shared/store/capacity.ts) and the API reads. */
+export interface ForecastData {
+  generatedAt: string;
+  horizonHours: number;
+  /** calls and SMS parts falling due per hour, by county */
+  byCounty: Record<string, DemandHour[]>;
+  /** the oldest due check-in at or before `generatedAt`, by county */
+  oldestDueAt: Record<string, string>;
+  callSeconds: number;
+  limits: ProviderLimits;
+  windows: CallWindow[];
+}
+
+const DAY = 86_400_000;
+const totals = (hours: readonly DemandHour[]): Demand =>
+  hours.reduce((t, h) => ({ calls: t.calls + h.calls, smsParts: t.smsParts + h.smsParts }), {
+    calls: 0,
+    smsParts: 0,
+  });
+
+/** Moves each hour by whole days into the 24 hours from `start` (a forecast read today, for a later day). */
+export function shiftIntoDay(hours: readonly DemandHour[], start: Date): DemandHour[] {
+  return hours.map((h) => {
+    const at = hourStart(h.hour);
+    const days = Math.floor((at - start.getTime()) / DAY);
+    return days === 0 ? h : { ...h, hour: hourOf(new Date(at - days * DAY)) };
+  });
+}
+
+/**
+ * The advice for some counties: the provider limits serve the whole city, so the counties are shown
+ * their own demand against their fair share of what the limits carry (in proportion to their demand);
+ * whether demand exceeds, which limits to ask for and the share to move to texts are the city's.
+ *
+ * @param counties the counties in view, or `undefined` for the whole city
+ * @param extra demand to add to those counties (a campaign's own rounds)
+ */
+export function adviseForCounties(
+  forecast: ForecastData | undefined,
+  now: Date,
+  counties: readonly string[] | undefined,
+  options: {
+    extra?: readonly DemandHour[];
+    /** the limits and windows to assume while no forecast is written yet */
+    fallback?: { limits: ProviderLimits; windows: readonly CallWindow[] };
+  } = {},
+): CapacityAdvice {
+  const byCounty = forecast?.byCounty ?? {};
+  const all = Object.values(byCounty).flat();
+  const inView = counties ? counties.flatMap((c) => byCounty[c] ?? []) : all;
+  const extra = options.extra ?? [];
+  const start =
+    extra.length > 0
+      ? new Date(Math.max(now.getTime(), Math.min(...extra.map((h) => hourStart(h.hour)))))
+      : now;
+  const shift = (hours: readonly DemandHour[]) => (extra.length > 0 ? shiftIntoDay(hours, start) : hours);
+  const oldestOf = (list: readonly string[]) => list.filter(Boolean).sort()[0] ?? null;
+  const cityOldest = oldestOf(Object.values(forecast?.oldestDueAt ?? {}));
+  const city = adviseCapacity({
+    now: start,
+    demand: addDemand(shift(all), extra),
+    windows: forecast?.windows ?? options.fallback?.windows ?? DEFAULT_WINDOWS,
+    limits: forecast?.limits ?? options.fallback?.limits ?? DEFAULT_LIMITS,
+    callSeconds: forecast?.callSeconds ?? DEFAULT_CALL_SECONDS,
+    // a campaign's day ahead has no overdue check-ins yet
+    oldestDueAt: extra.length > 0 ? null : cityOldest,
+  });
+  if (!counties) return city;
+  const demand = totals(addDemand(shift(inView), extra));
+  const share = (part: number, whole: number) => (whole > 0 ? part / whole : 1);
+  const callShare = share(demand.calls, city.demand.calls);
+  const partShare = share(demand.smsParts, city.demand.smsParts);
+  const oldest = extra.length > 0 ? null : oldestOf(counties.map((c) => forecast?.oldestDueAt[c] ?? ''));
+  return {
+    ...city,
+    demand,
+    carries: {
+      calls: Math.floor(city.carries.calls * Math.min(1, callShare)),
+      smsParts: Math.floor(city.carries.smsParts * Math.min(1, partShare)),
+    },
+    moveToTexts: city.moveToTexts
+      ? { share: city.moveToTexts.share, calls: Math.ceil(city.moveToTexts.share * demand.calls) }
+      : null,
+    oldestDueMinutes: oldest
+      ? Math.max(0, Math.floor((start.getTime() - Date.parse(oldest)) / 60_000))
+      : null,
+  };
+}
+
+/**
+ * A campaign's own demand for the capacity advice: its rounds in the 24 hours from its first round
+ * (calls and SMS parts at each round's hour).
+ * @example campaignDemand([{ start: '2025-07-01T09:00:00+08:00', calls: 500, smsParts: 40 }]) // [{ hour: '2025-07-01T01', calls: 500, smsParts: 40 }]
+ */
+export function campaignDemand(
+  rounds: readonly { start: string; calls: number; smsParts: number }[],
+): DemandHour[] {
+  const starts = rounds.map((r) => Date.parse(r.start)).filter(Number.isFinite);
+  if (starts.length === 0) return [];
+  const first = Math.min(...starts);
+  return addDemand(
+    [],
+    rounds
+      .filter((r) => Date.parse(r.start) < first + DAY)
+      .map((r) => ({ hour: hourOf(r.start), calls: r.calls, smsParts: r.smsParts })),
+  );
+}

@@ -530,6 +530,13 @@ const ROWS: Record<string, Row> = {
     ok: 200,
     request: (_d, where) => ({ method: 'GET', url: `/api/stats/today?county=${PLACE[where].county}` }),
   },
+  // capacity planning (issue 11 part 6)
+  'GET /api/capacity': {
+    roles: ADMINS,
+    scope: 'county',
+    ok: 200,
+    request: (_d, where) => ({ method: 'GET', url: `/api/capacity?county=${PLACE[where].county}` }),
+  },
 
   'GET /api/campaigns/templates': {
     roles: ADMINS,
