@@ -45,6 +45,22 @@ export const messages = {
     '只有两位老年人共同居住（couple）时才能填写配偶/同住老人情况',
     'partnerImpaired only applies when living is couple',
   ],
+  'household.nearbyOverTotal': [
+    '在同一市辖区或县居住的子女数不能多于子女数',
+    'Children nearby cannot be more than the children',
+  ],
+  'household.aloneWithPartner': [
+    '独自居住时配偶不能同住',
+    'Living alone, the partner cannot live in the same home',
+  ],
+  'disabilityCertificate.number': [
+    '残疾人证号应为 20 位（身份证号加残疾类别和等级）',
+    'The certificate number must be 20 characters (ID number, type and grade)',
+  ],
+  'disabilityCertificate.mismatch': [
+    '残疾人证号末两位与残疾类别、等级不符',
+    'The last two digits of the certificate number do not match its type and grade',
+  ],
   'refusal.required': ['拒绝服务时须填写书面记录（refusal）', 'A refusal needs its written record (refusal)'],
   'refusal.notRefused': [
     '只有拒绝服务（consent 为 refused）时才能填写 refusal',
