@@ -7,6 +7,7 @@ import {
   type ProviderLimits,
   phoneVisitPolicySchema,
 } from './phone/config.js';
+import { REFERENCE_LOSS_OF_ABILITY_FROM } from './policy/definitions.js';
 import { JIANGMEN_COUNTIES } from './regions.js';
 import { ABILITY_GRADES, type AbilityGrade } from './registration/fields.js';
 
@@ -14,7 +15,10 @@ import { ABILITY_GRADES, type AbilityGrade } from './registration/fields.js';
 export interface PolicyConfig {
   /** county code → names; Jiangmen's seven plus any configured for other cities */
   counties: Readonly<Record<string, { zh: string; en: string }>>;
-  /** the lowest ability grade that counts as loss of ability in a county (default: mild) */
+  /**
+   * the lowest ability grade that counts as loss of ability in a county (default: moderate, the
+   * reference's 65 points or below)
+   */
   lossOfAbilityFrom: (county: string) => AbilityGrade;
 }
 
@@ -57,7 +61,7 @@ export function makePolicyConfig(
   extraCounties: Record<string, { zh: string; en: string }> = {},
   thresholds: Partial<Record<string, AbilityGrade>> = {},
 ): PolicyConfig {
-  const fallback = thresholds['*'] ?? 'mild';
+  const fallback = thresholds['*'] ?? REFERENCE_LOSS_OF_ABILITY_FROM;
   return {
     counties: { ...JIANGMEN_COUNTIES, ...extraCounties },
     lossOfAbilityFrom: (county) =>

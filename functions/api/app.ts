@@ -5,6 +5,7 @@ import { caseRoutes } from './case-routes.js';
 import { contactRoutes } from './contact-routes.js';
 import { type HttpRoute, json, makeHttp } from './http.js';
 import { phoneRoutes } from './phone-routes.js';
+import { reviewRoutes } from './review-routes.js';
 import { type ApiDeps, elderRoutes } from './routes.js';
 import { statsRoutes } from './stats-routes.js';
 
@@ -21,6 +22,7 @@ export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps>): HttpRoute
     ...phoneRoutes(deps),
     // carrier health (issue 11): end
     ...capacityRoutes(deps),
+    ...reviewRoutes(deps),
   ];
 }
 

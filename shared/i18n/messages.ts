@@ -45,6 +45,22 @@ export const messages = {
     '只有两位老年人共同居住（couple）时才能填写配偶/同住老人情况',
     'partnerImpaired only applies when living is couple',
   ],
+  'household.nearbyOverTotal': [
+    '在同一市辖区或县居住的子女数不能多于子女数',
+    'Children nearby cannot be more than the children',
+  ],
+  'household.aloneWithPartner': [
+    '独自居住时配偶不能同住',
+    'Living alone, the partner cannot live in the same home',
+  ],
+  'disabilityCertificate.number': [
+    '残疾人证号应为 20 位（身份证号加残疾类别和等级）',
+    'The certificate number must be 20 characters (ID number, type and grade)',
+  ],
+  'disabilityCertificate.mismatch': [
+    '残疾人证号末两位与残疾类别、等级不符',
+    'The last two digits of the certificate number do not match its type and grade',
+  ],
   'refusal.required': ['拒绝服务时须填写书面记录（refusal）', 'A refusal needs its written record (refusal)'],
   'refusal.notRefused': [
     '只有拒绝服务（consent 为 refused）时才能填写 refusal',
@@ -270,6 +286,21 @@ export const messages = {
   // campaign API (issue 5): new keys above this line
   // campaign runs (issue 5): new keys above this line
   // console and login (issue 5): new keys above this line
+  // definitions and review (issue 14): begin
+  'rule.A1': ['失能（评估等级达到本县认定的失能等级）', 'loss of ability (at the county threshold)'],
+  'rule.A2': ['80周岁及以上的独居、空巢或留守老年人', 'aged 80+ living alone, empty-nest or left-behind'],
+  'rule.A3': [
+    '低保家庭中独居、空巢或留守的老年人',
+    'minimum-allowance household, alone, empty-nest or left-behind',
+  ],
+  'rule.A4': ['计划生育特殊家庭中独居的老年人', 'family-planning special family, living alone'],
+  'rule.B1': ['60至79周岁独居的重度残疾老年人', 'aged 60-79, severe disability, living alone'],
+  'rule.B2': ['60至79周岁两老同住且一方失能、失智或残疾', 'aged 60-79, two elders, one impaired'],
+  'rule.B3': ['长期照料失能、失智子女的老年人', 'long-term carer of a disabled child'],
+  'rule.C': ['其他登记的老年人', 'every other elder on the register'],
+  'review.notListed': ['该老年人不在类别复核名单中', 'This elder is not on the category review list'],
+  'review.reasonRequired': ['复核须说明理由', 'A review decision needs a reason'],
+  // definitions and review (issue 14): end
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof messages;

@@ -16,7 +16,14 @@ export type ColumnKind =
   | 'language'
   | 'channel'
   | 'relation'
-  | 'consent';
+  | 'consent'
+  // definitions (issue 14): begin
+  | 'count'
+  | 'score'
+  | 'partner'
+  | 'registeredHome'
+  | 'disabilityType';
+// definitions (issue 14): end
 
 export interface ColumnSpec {
   /** where the value goes in the registration body, as zod reports it ("region.county") */
@@ -77,7 +84,7 @@ export const COLUMNS: readonly ColumnSpec[] = [
   { path: 'leftBehind', label: '留守', kind: 'flag', aliases: ['是否留守'] },
   { path: 'ability', label: '失能等级', kind: 'ability', aliases: ['能力等级', '失能情况', '失能'] },
   { path: 'dementia', label: '失智', kind: 'flag', aliases: ['是否失智'] },
-  { path: 'disabilityGrade', label: '残疾等级', kind: 'disabilityGrade', aliases: ['残疾证等级', '残疾'] },
+  { path: 'disabilityGrade', label: '残疾等级', kind: 'disabilityGrade', aliases: ['残疾'] },
   { path: 'lowIncome', label: '低保', kind: 'flag', aliases: ['是否低保', '低保户'] },
   {
     path: 'familyPlanningSpecial',
@@ -117,6 +124,30 @@ export const COLUMNS: readonly ColumnSpec[] = [
     kind: 'phone',
     aliases: ['紧急联系电话', 'emergencyContact.phone', 'emergencyContactPhone'],
   },
+  // definitions (issue 14): begin
+  { path: 'assessment.score', label: '能力评估得分', kind: 'score', aliases: ['评估得分', '能力评估分数'] },
+  { path: 'assessment.date', label: '能力评估日期', kind: 'date', aliases: ['评估日期'] },
+  { path: 'assessment.organisation', label: '能力评估机构', kind: 'text', aliases: ['评估机构'] },
+  { path: 'household.partner', label: '配偶居住地', kind: 'partner', aliases: ['配偶情况'] },
+  { path: 'household.children', label: '子女数', kind: 'count', aliases: ['子女人数'] },
+  {
+    path: 'household.childrenNearby',
+    label: '同区县居住子女数',
+    kind: 'count',
+    aliases: ['在同一市辖区或县居住的子女数', '本地子女数'],
+  },
+  {
+    path: 'household.childrenAwaySince',
+    label: '子女外出务工起始日期',
+    kind: 'date',
+    aliases: ['子女外出时间', '子女外出务工时间'],
+  },
+  { path: 'registeredHome', label: '户籍类型', kind: 'registeredHome', aliases: ['户籍', '户口性质'] },
+  { path: 'disabilityCertificate.type', label: '残疾类别', kind: 'disabilityType', aliases: ['残疾类型'] },
+  { path: 'disabilityCertificate.grade', label: '残疾证等级', kind: 'disabilityGrade' },
+  { path: 'disabilityCertificate.number', label: '残疾人证号', kind: 'text', aliases: ['残疾证号'] },
+  { path: 'extremePoverty', label: '特困', kind: 'flag', aliases: ['是否特困', '特困人员', '特困供养'] },
+  // definitions (issue 14): end
   { path: 'contactId', label: '联系人编号', kind: 'optionalText', aliases: ['探访关爱服务联系人编号'] },
   { path: 'consent', label: '是否接受服务', kind: 'consent', aliases: ['接受服务意愿', '是否愿意接受服务'] },
   { path: 'refusal.date', label: '拒绝日期', kind: 'date', aliases: ['refusalDate'] },

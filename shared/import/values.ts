@@ -133,6 +133,70 @@ const CONSENT = choices({
   refused: 'refused',
 });
 
+// definitions (issue 14): begin
+const PARTNER = choices({
+  无配偶: 'none',
+  无: 'none',
+  丧偶: 'none',
+  离异: 'none',
+  未婚: 'none',
+  同住: 'sameHome',
+  同户: 'sameHome',
+  同一区县: 'sameArea',
+  同区县: 'sameArea',
+  本区县: 'sameArea',
+  外地: 'elsewhere',
+  异地: 'elsewhere',
+  none: 'none',
+  sameHome: 'sameHome',
+  sameArea: 'sameArea',
+  elsewhere: 'elsewhere',
+});
+const REGISTERED_HOME = choices({
+  农村: 'rural',
+  农业: 'rural',
+  农业户口: 'rural',
+  城镇: 'urban',
+  非农业: 'urban',
+  非农业户口: 'urban',
+  rural: 'rural',
+  urban: 'urban',
+});
+const DISABILITY_TYPE = choices({
+  视力: 'visual',
+  视力残疾: 'visual',
+  听力: 'hearing',
+  听力残疾: 'hearing',
+  言语: 'speech',
+  言语残疾: 'speech',
+  肢体: 'physical',
+  肢体残疾: 'physical',
+  智力: 'intellectual',
+  智力残疾: 'intellectual',
+  精神: 'mental',
+  精神残疾: 'mental',
+  多重: 'multiple',
+  多重残疾: 'multiple',
+  ...Object.fromEntries(
+    ['visual', 'hearing', 'speech', 'physical', 'intellectual', 'mental', 'multiple'].flatMap((t, i) => [
+      [t, t],
+      [String(i + 1), t],
+    ]),
+  ),
+});
+
+/** A whole number written as such, or with its unit ("2人", "65分"), within a range. */
+function readWhole(cell: Exclude<Cell, undefined>, max: number): number | undefined {
+  const text = textOf(cell)
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/[人个名分]$/, '');
+  if (!/^\d{1,3}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n <= max ? n : undefined;
+}
+// definitions (issue 14): end
+
 /** What a person may write, shown when a cell is not understood. */
 const HINTS: Partial<Record<ColumnKind, string>> = {
   gender: '男、女',
@@ -146,6 +210,11 @@ const HINTS: Partial<Record<ColumnKind, string>> = {
   channel: '电话、短信',
   relation: '子女、亲属、邻居、村（居）委',
   consent: '是、否',
+  count: '0、1、2…',
+  score: '0-100',
+  partner: '无配偶、同住、同一区县、外地',
+  registeredHome: '农村、城镇',
+  disabilityType: '视力、听力、言语、肢体、智力、精神、多重',
 };
 
 /** The "unrecognised value" problem for a column, naming the column and what it accepts. */
@@ -296,5 +365,18 @@ export function readCell(kind: ColumnKind, cell: Cell, header: string, policy: P
       return table(RELATION);
     case 'consent':
       return table(CONSENT);
+    // definitions (issue 14): begin
+    case 'count':
+    case 'score': {
+      const n = readWhole(cell, kind === 'score' ? 100 : 30);
+      return n === undefined ? badValue(kind, header) : ok(n);
+    }
+    case 'partner':
+      return table(PARTNER);
+    case 'registeredHome':
+      return table(REGISTERED_HOME);
+    case 'disabilityType':
+      return table(DISABILITY_TYPE);
+    // definitions (issue 14): end
   }
 }

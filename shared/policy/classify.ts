@@ -1,8 +1,11 @@
 import type { PolicyConfig } from '../config.js';
-import { ABILITY_GRADES, type AbilityGrade, type Category, type RuleCode } from '../registration/fields.js';
+import type { Category, RuleCode } from '../registration/fields.js';
 import type { Registration } from '../registration/schema.js';
 import type { IsoDate } from '../time.js';
 import { ageOn, dateOfAge } from './age.js';
+import { elderTypes, hasLossOfAbility } from './definitions.js';
+
+export { hasLossOfAbility };
 
 /** The fields of the registration form the plan's rules read. */
 export type PolicyProfile = Pick<
@@ -18,7 +21,8 @@ export type PolicyProfile = Pick<
   | 'familyPlanningSpecial'
   | 'caresForDisabledChild'
   | 'partnerImpaired'
-> & { region: { county: string } };
+> &
+  Partial<Pick<Registration, 'assessment' | 'household' | 'registeredHome'>> & { region: { county: string } };
 
 export interface Classification {
   eligible: boolean;
@@ -33,10 +37,6 @@ export const ELIGIBLE_AGE = 60;
 /** From this age A2 can apply and B1/B2 stop applying: the one age line inside the register. */
 export const OLDEST_AGE_LINE = 80;
 
-export function hasLossOfAbility(ability: AbilityGrade, threshold: AbilityGrade): boolean {
-  return ABILITY_GRADES.indexOf(ability) >= ABILITY_GRADES.indexOf(threshold);
-}
-
 /**
  * Classifies an elder by the plan's rules (section 二(三)3) on a date in Asia/Shanghai.
  * @example classify({ ...profile, birthDate: '1940-01-01', living: 'alone' }, '2025-07-01', policy)
@@ -46,12 +46,14 @@ export function classify(profile: PolicyProfile, on: IsoDate, policy: PolicyConf
   const age = ageOn(profile.birthDate, on);
   if (age < ELIGIBLE_AGE) return { eligible: false, age, category: null, rules: [] };
 
-  const lossOfAbility = hasLossOfAbility(profile.ability, policy.lossOfAbilityFrom(profile.region.county));
-  const livingAlone = profile.living === 'alone';
-  // living alone counts as empty-nest for the rules
-  const aloneOrEmptyNestOrLeftBehind = livingAlone || profile.emptyNest || profile.leftBehind;
+  // 独居, 空巢, 留守, 失能 and 重残 as the national reference defines them (definitions.ts)
+  const { lossOfAbility, livingAlone, emptyNest, leftBehind, severeDisability } = elderTypes(
+    profile,
+    on,
+    policy,
+  );
+  const aloneOrEmptyNestOrLeftBehind = livingAlone || emptyNest || leftBehind;
   const under80 = age < OLDEST_AGE_LINE;
-  const severeDisability = profile.disabilityGrade === 1 || profile.disabilityGrade === 2;
   const impaired = lossOfAbility || profile.dementia || profile.disabilityGrade !== undefined;
 
   const holds: Record<RuleCode, boolean> = {

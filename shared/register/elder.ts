@@ -11,6 +11,11 @@ export interface Elder extends Registration {
   computedCategory: Category;
   rules: RuleCode[];
   categoryOverride?: { category: Category; reason: string; by: string; at: string };
+  /**
+   * a category kept because a recomputation (new definitions, the age line, a partner list, an edit)
+   * would lower it: nothing is lowered until a person confirms on the review list
+   */
+  heldCategory?: { category: Category; since: string; source: string };
   status: ElderStatus;
   registeredAt: string;
   registeredOn: IsoDate;
@@ -30,7 +35,7 @@ export interface AuditEntry {
   elderId: string;
   at: string;
   actor: string;
-  action: 'register' | 'update' | 'reclassify' | 'import' | 'merge' | 'optOut';
+  action: 'register' | 'update' | 'reclassify' | 'import' | 'merge' | 'optOut' | 'review' | 'partnerList';
   /** names of the fields that changed (values are not copied here) */
   fields: string[];
   oldCategory?: Category;

@@ -5,6 +5,7 @@ import { CategoryLoweringRefused, ElderNotEligible, ElderNotFound, ValidationFai
 import { msg } from '../i18n/messages.js';
 import { callWindowSchema } from '../phone/config.js';
 import { classify, effectiveCategory, isHigherCategory, nextAgeLine } from '../policy/classify.js';
+import { categoryAfter, reviewReasons } from '../policy/review.js';
 import type { Category } from '../registration/fields.js';
 import {
   categoryOverrideSchema,
@@ -15,6 +16,7 @@ import {
 } from '../registration/schema.js';
 import type { Db } from '../store/client.js';
 import { createElder, eldersOnAgeLine, getElder, replaceElder } from '../store/elders.js';
+import { deleteReview, putReview, type ReviewSource } from '../store/reviews.js';
 import { dateInPolicyZone, isoInPolicyZone } from '../time.js';
 import { parseOrThrow } from '../validation.js';
 import type { Actor, AuditEntry, Elder } from './elder.js';
@@ -156,6 +158,9 @@ export async function applyChange(
     status?: Elder['status'] | undefined;
     callWindows?: Elder['callWindows'] | null | undefined;
     fields: string[];
+    /** a person confirmed the recomputed category on the review list: a lowering applies */
+    confirmed?: boolean;
+    reason?: string;
   },
   by: Actor,
   action: AuditEntry['action'],
@@ -171,7 +176,17 @@ export async function applyChange(
     override = { ...change.categoryOverride, by: by.actor, at };
   }
   const line = nextAgeLine(registration.birthDate, today);
-  const { nextAgeLine: _old, categoryOverride: _oldOverride, ...kept } = before;
+  // nothing is lowered without a person: a recomputation that would lower keeps the category in force
+  // (held) and lists the elder for review; an administrator changing the raise itself decides
+  const proposed = effectiveCategory(result.category, override?.category);
+  const decided = change.confirmed === true || change.categoryOverride !== undefined;
+  const inForce = decided
+    ? { category: proposed, held: false }
+    : categoryAfter({ before: before.category, proposed });
+  const held: Elder['heldCategory'] = inForce.held
+    ? (before.heldCategory ?? { category: before.category, since: at, source: REVIEW_SOURCE[action] })
+    : undefined;
+  const { nextAgeLine: _old, categoryOverride: _oldOverride, heldCategory: _oldHeld, ...kept } = before;
   const after: Elder = {
     ...kept,
     ...registration,
@@ -180,9 +195,10 @@ export async function applyChange(
     ...(registration.disabilityGrade === undefined ? { disabilityGrade: undefined } : {}),
     ...(registration.contactId === undefined ? { contactId: undefined } : {}),
     computedCategory: result.category,
-    category: effectiveCategory(result.category, override?.category),
+    category: inForce.category,
     rules: result.rules,
     status: change.status ?? before.status,
+    ...(held ? { heldCategory: held } : {}),
     updatedAt: at,
     version: before.version + 1,
     ...(override ? { categoryOverride: override } : {}),
@@ -208,11 +224,48 @@ export async function applyChange(
     oldCategory: before.category,
     newCategory: after.category,
     ...(before.status !== after.status ? { oldStatus: before.status, newStatus: after.status } : {}),
-    ...(change.categoryOverride ? { reason: change.categoryOverride.reason } : {}),
+    ...(change.categoryOverride
+      ? { reason: change.categoryOverride.reason }
+      : change.reason
+        ? { reason: change.reason }
+        : {}),
   };
+  // the review item first: after a crash between the two writes the elder is still listed
+  const source = REVIEW_SOURCE[action];
+  const raisedByList = action === 'partnerList' && isHigherCategory(after.category, before.category);
+  if (held || raisedByList) {
+    await putReview(deps.db, {
+      elderId: after.id,
+      name: after.name,
+      county: after.region.county,
+      township: after.region.township,
+      current: held ? held.category : before.category,
+      proposed,
+      direction: held ? 'lower' : 'raise',
+      source,
+      reasons: reviewReasons(before.rules, result.rules),
+      at,
+    });
+  }
   await replaceElder(deps.db, before, after, audit, randomUUID());
+  if (!held && !raisedByList && (before.heldCategory || change.confirmed))
+    await deleteReview(deps.db, before.region.county, before.id);
+  if (before.region.county !== after.region.county)
+    await deleteReview(deps.db, before.region.county, before.id);
   return after;
 }
+
+/** Where a recomputation came from, as the review list names it. */
+const REVIEW_SOURCE: Record<AuditEntry['action'], ReviewSource> = {
+  register: 'update',
+  update: 'update',
+  reclassify: 'ageLine',
+  import: 'import',
+  merge: 'import',
+  optOut: 'update',
+  review: 'definitions',
+  partnerList: 'partnerList',
+};
 
 /**
  * The daily job: re-classifies the elders whose age line (the 80th birthday) falls on one of the

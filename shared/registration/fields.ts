@@ -15,6 +15,20 @@ export const RELATIONS = ['child', 'relative', 'neighbour', 'committee'] as cons
 export type Relation = (typeof RELATIONS)[number];
 export const CONSENT = ['accepted', 'refused'] as const;
 
+/** 户籍: the registered home is rural (农业) or urban (非农业). */
+export const REGISTERED_HOMES = ['rural', 'urban'] as const;
+/** 残疾类别 of the second-generation certificate, in its code order 1-7. */
+export const DISABILITY_TYPES = [
+  'visual',
+  'hearing',
+  'speech',
+  'physical',
+  'intellectual',
+  'mental',
+  'multiple',
+] as const;
+export type DisabilityType = (typeof DISABILITY_TYPES)[number];
+
 export const CATEGORIES = ['A', 'B', 'C'] as const;
 export type Category = (typeof CATEGORIES)[number];
 

@@ -178,3 +178,10 @@ export const capacityKeys = {
   forecast: () => ({ pk: 'CAPACITY', sk: 'FORECAST' }),
   dueBucket: (hour: string, shard: number) => `DUE#${hour}#${shard}`,
 };
+// category review (issue 14): begin
+/** The category review list: one item per elder whose category a recomputation would change, by county. */
+export const reviewKeys = {
+  item: (county: string, elderId: string) => ({ pk: `REVIEW#${county}`, sk: `ELDER#${elderId}` }),
+  partition: (county: string) => `REVIEW#${county}`,
+};
+// category review (issue 14): end

@@ -11,6 +11,7 @@ import { getCampaign, listCampaigns, saveCampaign } from '../../shared/store/cam
 import { getContact, listContactsByCounty } from '../../shared/store/contacts.js';
 import { getElder, listEldersByCounty } from '../../shared/store/elders.js';
 import { createCase, getCase } from '../../shared/store/phone.js';
+import { putReview } from '../../shared/store/reviews.js';
 import { listVisits } from '../../shared/store/visits.js';
 import {
   type ApiClient,
@@ -385,6 +386,71 @@ const ROWS: Record<string, Row> = {
     ok: 200,
     request: (d) => ({ method: 'GET', url: `/api/elders/${d.elder}/pairings` }),
   },
+  // category review (issue 14): begin
+  'GET /api/reviews': {
+    roles: ALL,
+    scope: 'county',
+    ok: 200,
+    fresh: async (where) => {
+      const elder = await newElder(where);
+      await putReview(db, {
+        elderId: elder,
+        name: [...names[where]].find((n) => n.startsWith('矩阵')) ?? '矩阵',
+        ...PLACE[where],
+        current: 'A',
+        proposed: 'C',
+        direction: 'lower',
+        source: 'definitions',
+        reasons: [],
+        at: '2025-07-01T10:00:00+08:00',
+      });
+      return { elder };
+    },
+    request: (_d, where) => ({ method: 'GET', url: `/api/reviews?county=${PLACE[where].county}` }),
+    check: (reply, who, where) => {
+      if (reply.status !== 200) return;
+      const ids = (reply.body.items as { elderId: string }[]).map((i) => i.elderId);
+      for (const id of ids) expect(SEES_PLACE[who].some((w) => names[w].has(id))).toBe(true);
+      if (SEES_PLACE[who].includes(where)) expect(ids.length).toBeGreaterThan(0);
+    },
+  },
+  'POST /api/reviews/scan': {
+    roles: ADMINS,
+    scope: 'county',
+    ok: 200,
+    request: (_d, where) => ({
+      method: 'POST',
+      url: '/api/reviews/scan',
+      body: { county: PLACE[where].county },
+    }),
+  },
+  'POST /api/elders/{id}/review': {
+    roles: ADMINS,
+    scope: 'item',
+    ok: 200,
+    fresh: async (where) => {
+      const elder = await newElder(where);
+      await putReview(db, {
+        elderId: elder,
+        name: '矩阵',
+        ...PLACE[where],
+        current: 'A',
+        proposed: 'A',
+        direction: 'lower',
+        source: 'definitions',
+        reasons: [],
+        at: '2025-07-01T10:00:00+08:00',
+      });
+      return { elder };
+    },
+    request: (d) => ({
+      method: 'POST',
+      url: `/api/elders/${d.elder}/review`,
+      body: { decision: 'accept', reason: '矩阵复核' },
+    }),
+    snapshot: elderVersion,
+  },
+  // category review (issue 14): end
   'POST /api/visits': {
     roles: ALL,
     scope: 'item',

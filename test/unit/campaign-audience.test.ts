@@ -18,7 +18,7 @@ const row = (over: Partial<AudienceRow> = {}): AudienceRow => ({
 });
 
 describe('an elder record as a campaign audience member', () => {
-  const policy = makePolicyConfig({}, { [TAISHAN]: 'moderate' });
+  const policy = makePolicyConfig({}, { [TAISHAN]: 'severe' });
 
   it('maps place, category, channel and flags', () => {
     expect(audienceMember(row(), policy)).toEqual({
@@ -37,8 +37,8 @@ describe('an elder record as a campaign audience member', () => {
   });
 
   it("judges loss of ability by the county's threshold", () => {
-    expect(audienceMember(row({ ability: 'mild' }), policy)?.flags.lossOfAbility).toBe(false);
-    const elsewhere = row({ ability: 'mild', region: { county: '440703', township: '潮连街道' } });
+    expect(audienceMember(row({ ability: 'moderate' }), policy)?.flags.lossOfAbility).toBe(false);
+    const elsewhere = row({ ability: 'moderate', region: { county: '440703', township: '潮连街道' } });
     expect(audienceMember(elsewhere, policy)?.flags.lossOfAbility).toBe(true);
   });
 

@@ -87,20 +87,20 @@ describe('classify: eligibility', () => {
 });
 
 describe('classify: A1 loss of ability', () => {
-  it.each(['mild', 'moderate', 'severe', 'total'] as const)(
-    '%s ability alone gives A1 (category A)',
+  it.each(['moderate', 'severe', 'total'] as const)('%s ability alone gives A1 (category A)', (ability) => {
+    expect(classifyBody({ ability })).toMatchObject({ category: 'A', rules: ['A1'] });
+  });
+
+  it.each(['intact', 'mild'] as const)(
+    '%s ability does not give A1 (the reference: 65 points or below)',
     (ability) => {
-      expect(classifyBody({ ability })).toMatchObject({ category: 'A', rules: ['A1'] });
+      expect(classifyBody({ ability })).toMatchObject({ category: 'C', rules: ['C'] });
     },
   );
 
-  it('intact ability does not give A1', () => {
-    expect(classifyBody({ ability: 'intact' })).toMatchObject({ category: 'C', rules: ['C'] });
-  });
-
   it('holds at any eligible age (60 and 95)', () => {
-    expect(classifyBody({ age: 60, ability: 'mild' }).rules).toEqual(['A1']);
-    expect(classifyBody({ age: 95, ability: 'mild' }).rules).toEqual(['A1']);
+    expect(classifyBody({ age: 60, ability: 'moderate' }).rules).toEqual(['A1']);
+    expect(classifyBody({ age: 95, ability: 'moderate' }).rules).toEqual(['A1']);
   });
 });
 
@@ -217,7 +217,7 @@ describe('classify: B2 aged 60-79 couple with an impaired elder', () => {
   });
 
   it('couple where the elder has loss of ability gives A1 and B2 (category A)', () => {
-    expect(classifyBody({ living: 'couple', ability: 'mild' })).toMatchObject({
+    expect(classifyBody({ living: 'couple', ability: 'moderate' })).toMatchObject({
       category: 'A',
       rules: ['A1', 'B2'],
     });
@@ -416,24 +416,24 @@ describe('classify: 29 February birthdays', () => {
 });
 
 describe('classify: loss-of-ability threshold per county', () => {
-  it('by default every grade other than intact is loss of ability in every county', () => {
+  it('by default moderate or worse (65 points or below) is loss of ability in every county', () => {
     for (const county of Object.keys(JIANGMEN_COUNTIES)) {
       for (const ability of ABILITY_GRADES) {
         const rules = classify(profile({ ability, region: { county } }), ON, policy).rules;
-        expect(rules.includes('A1')).toBe(ability !== 'intact');
+        expect(rules.includes('A1')).toBe(ability !== 'intact' && ability !== 'mild');
       }
     }
   });
 
-  it('a county may raise the threshold (Taishan from moderate); other counties keep the default', () => {
-    const config = makePolicyConfig({}, { '440781': 'moderate' });
+  it('a county may set its own threshold (Taishan from mild); other counties keep the default', () => {
+    const config = makePolicyConfig({}, { '440781': 'mild' });
     const taishan = (ability: AbilityGrade) =>
       classify(profile({ ability, region: { county: '440781' } }), ON, config);
-    expect(taishan('mild')).toMatchObject({ category: 'C', rules: ['C'] });
-    expect(taishan('moderate')).toMatchObject({ category: 'A', rules: ['A1'] });
+    expect(taishan('intact')).toMatchObject({ category: 'C', rules: ['C'] });
+    expect(taishan('mild')).toMatchObject({ category: 'A', rules: ['A1'] });
     expect(taishan('total').rules).toEqual(['A1']);
     const pengjiang = classify(profile({ ability: 'mild', region: { county: '440703' } }), ON, config);
-    expect(pengjiang.rules).toEqual(['A1']);
+    expect(pengjiang.rules).toEqual(['C']);
   });
 
   it("'*' sets the default threshold, a county entry overrides it", () => {
@@ -604,7 +604,7 @@ describe('classify: properties', () => {
           if (star) thresholds['*'] = star;
           if (taishan) thresholds['440781'] = taishan;
           const config = makePolicyConfig({}, thresholds);
-          const threshold = thresholds[p.region.county] ?? star ?? 'mild';
+          const threshold = thresholds[p.region.county] ?? star ?? 'moderate';
           const result = classify(p, on, config);
           const age = fullYears(p.birthDate, on);
           expect(result.age).toBe(age);
