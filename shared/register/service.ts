@@ -113,6 +113,8 @@ export async function updateElder(
   body: unknown,
   by: Actor,
   action: AuditEntry['action'] = 'update',
+  /** why (a status change's note), kept on the audit entry */
+  reason?: string,
 ): Promise<Elder> {
   const patch = parseOrThrow(patchSchema, body);
   const { categoryOverride, status, callWindows, ...formChanges } = patch as z.output<typeof patchSchema> &
@@ -140,7 +142,7 @@ export async function updateElder(
     deps,
     before,
     merged,
-    { categoryOverride, status, callWindows, fields: changedForm },
+    { categoryOverride, status, callWindows, fields: changedForm, ...(reason ? { reason } : {}) },
     by,
     action,
   );
@@ -156,6 +158,7 @@ export async function applyChange(
     status?: Elder['status'] | undefined;
     callWindows?: Elder['callWindows'] | null | undefined;
     fields: string[];
+    reason?: string;
   },
   by: Actor,
   action: AuditEntry['action'],
@@ -209,6 +212,7 @@ export async function applyChange(
     newCategory: after.category,
     ...(before.status !== after.status ? { oldStatus: before.status, newStatus: after.status } : {}),
     ...(change.categoryOverride ? { reason: change.categoryOverride.reason } : {}),
+    ...(change.reason && !change.categoryOverride ? { reason: change.reason } : {}),
   };
   await replaceElder(deps.db, before, after, audit, randomUUID());
   return after;
