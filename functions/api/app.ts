@@ -6,6 +6,7 @@ import { contactRoutes } from './contact-routes.js';
 import { type HttpRoute, json, makeHttp } from './http.js';
 import { phoneRoutes } from './phone-routes.js';
 import { reviewRoutes } from './review-routes.js';
+import { registerRoutes } from './register-routes.js';
 import { type ApiDeps, elderRoutes } from './routes.js';
 import { statsRoutes } from './stats-routes.js';
 
@@ -23,6 +24,8 @@ export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps>): HttpRoute
     // carrier health (issue 11): end
     ...capacityRoutes(deps),
     ...reviewRoutes(deps),
+    // the whole register (issue 13)
+    ...registerRoutes(deps),
   ];
 }
 

@@ -115,6 +115,8 @@ export async function updateElder(
   body: unknown,
   by: Actor,
   action: AuditEntry['action'] = 'update',
+  /** why (a status change's note), kept on the audit entry */
+  reason?: string,
 ): Promise<Elder> {
   const patch = parseOrThrow(patchSchema, body);
   const { categoryOverride, status, callWindows, ...formChanges } = patch as z.output<typeof patchSchema> &
@@ -142,7 +144,7 @@ export async function updateElder(
     deps,
     before,
     merged,
-    { categoryOverride, status, callWindows, fields: changedForm },
+    { categoryOverride, status, callWindows, fields: changedForm, ...(reason ? { reason } : {}) },
     by,
     action,
   );

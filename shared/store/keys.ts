@@ -185,3 +185,11 @@ export const reviewKeys = {
   partition: (county: string) => `REVIEW#${county}`,
 };
 // category review (issue 14): end
+/** register exports on the audit trail (issue 13): one partition per county, `city` for the whole city */
+export const exportKeys = {
+  entry: (scope: string, at: string, exportId: string) => ({
+    pk: `EXPORTS#${scope}`,
+    sk: `${at}#${exportId}`,
+  }),
+  partition: (scope: string) => `EXPORTS#${scope}`,
+};
