@@ -1,5 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type CampaignApiDeps, campaignRoutes } from '../campaigns/routes.js';
+// roll call, absences, signals (issue 16): begin
+import { absenceRoutes } from './absence-routes.js';
+// roll call, absences, signals (issue 16): end
 import { caseRoutes } from './case-routes.js';
 import { contactRoutes } from './contact-routes.js';
 import { type HttpRoute, json, makeHttp } from './http.js';
@@ -15,6 +18,9 @@ export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps>): HttpRoute
     ...contactRoutes(deps),
     ...campaignRoutes(deps),
     ...statsRoutes(deps),
+    // roll call, absences, signals (issue 16): begin
+    ...absenceRoutes(deps),
+    // roll call, absences, signals (issue 16): end
   ];
 }
 
