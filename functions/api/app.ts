@@ -1,6 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type CampaignApiDeps, campaignRoutes } from '../campaigns/routes.js';
 import { capacityRoutes } from './capacity-routes.js';
+// roll call, absences, signals (issue 16): begin
+import { absenceRoutes } from './absence-routes.js';
+// roll call, absences, signals (issue 16): end
 import { caseRoutes } from './case-routes.js';
 import { contactRoutes } from './contact-routes.js';
 import { type HttpRoute, json, makeHttp } from './http.js';
@@ -26,6 +29,9 @@ export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps>): HttpRoute
     ...reviewRoutes(deps),
     // the whole register (issue 13)
     ...registerRoutes(deps),
+    // roll call, absences, signals (issue 16): begin
+    ...absenceRoutes(deps),
+    // roll call, absences, signals (issue 16): end
   ];
 }
 

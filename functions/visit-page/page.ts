@@ -127,7 +127,7 @@ a.record{display:block;text-align:center;min-height:48px;line-height:48px;margin
 a.record small{color:#e3f0ff}
 `;
 
-function layout(title: string, body: string): string {
+export function layout(title: string, body: string): string {
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">

@@ -36,6 +36,7 @@ import {
   makeHttp,
 } from '../api/http.js';
 import { type ApiDeps, pathId } from '../api/routes.js';
+import { absencePageRoutes, withAwaySection } from './absence.js';
 import {
   confirmationPage,
   type FormValues,
@@ -165,7 +166,8 @@ export function visitPageRoutes(deps: VisitPageDeps) {
       if (wantsJson(event)) {
         return json(200, { elder: pageElder(elder), defaults: formToInput(form) });
       }
-      return html(200, formPage(pageElder(elder), form));
+      // absences (issue 16): the form links to its own small away section
+      return html(200, withAwaySection(formPage(pageElder(elder), form), event.pathParameters?.token ?? ''));
     } catch (error) {
       if (error instanceof VisitLinkRefused) return refused(event, error);
       throw error;
@@ -256,6 +258,8 @@ export function visitPageRoutes(deps: VisitPageDeps) {
     { method: 'GET', path: '/v/{token}', handler: getRoute },
     { method: 'POST', path: '/v/{token}', handler: postRoute },
     { method: 'GET', path: '/l/{id}', handler: shortRoute },
+    // absences (issue 16): the contact declares the elder away
+    ...absencePageRoutes(deps),
   ] as const;
 }
 

@@ -285,6 +285,52 @@ export const messages = {
   ],
   // campaign API (issue 5): new keys above this line
   // campaign runs (issue 5): new keys above this line
+  // roll call, absences, signals (issue 16, h16): begin
+  'absence.reason': ['外出原因应为外出、住院或其他', 'Reason must be away, hospital or other'],
+  'absence.declaredBy': [
+    '登记人应为老人本人、家属、联系人或工作人员',
+    'Declared by must be the elder, family, contact or staff',
+  ],
+  'absence.untilBeforeFrom': ['返回日期应晚于外出日期', 'The date back must be after the first day away'],
+  'absence.tooLong': [
+    '一次外出登记最长 92 天，更长请到期后续登',
+    'One absence covers at most 92 days; declare again when it ends',
+  ],
+  'absence.inPast': ['返回日期应晚于今天', 'The date back must be after today'],
+  'absence.notFound': ['未找到该外出登记', 'No such absence'],
+  'device.kind': [
+    '设备类型应为水表、电表、一键呼叫器、门磁或烟感/燃气报警器',
+    'Device type must be water meter, electricity meter, alarm button, door sensor or smoke/gas alarm',
+  ],
+  'device.taken': ['该设备编号已登记给其他老人', 'This device id is already registered to another elder'],
+  'device.notFound': ['未找到该设备', 'No such device'],
+  'signals.unsigned': ['缺少签名或时间戳', 'Missing signature or timestamp'],
+  'signals.forged': ['签名不正确', 'The signature does not verify'],
+  'signals.stale': [
+    '时间戳超出允许范围（前后 5 分钟）',
+    'The timestamp is outside the allowed window (5 minutes either way)',
+  ],
+  'signals.unknownDevice': ['设备编号未登记', 'Device id not registered'],
+  'alert.notFound': ['未找到该告警', 'No such alert'],
+  'alert.verdict': ['请选择“属实”或“误报”', 'Choose true or false alarm'],
+  'rollCall.noDeadline': ['该活动没有设定截止时间，不能点名', 'This campaign has no deadline: no roll call'],
+  'rollCall.elderNotTargeted': ['该老人不在本次点名范围内', 'This elder is not in this roll call'],
+  'rollCall.contactNotFound': ['未找到接手的联系人', 'No such contact to hand over to'],
+  'rollCall.linkInvalid': ['确认链接无效或已过期', 'This confirmation link is not valid or has expired'],
+  'rollCall.confirmed': ['已确认，谢谢！', 'Confirmed, thank you!'],
+  'awayPage.declare': ['登记外出', 'Declare away'],
+  'awayPage.until': ['返回日期', 'Date back'],
+  'awayPage.reason': ['原因', 'Reason'],
+  'awayPage.reason.away': ['外出', 'Away'],
+  'awayPage.reason.hospital': ['住院', 'In hospital'],
+  'awayPage.reason.other': ['其他', 'Other'],
+  'awayPage.note': ['备注（选填）', 'Note (optional)'],
+  'awayPage.submit': ['提交', 'Submit'],
+  'awayPage.declared': [
+    '已登记外出，期间暂停自动回访，返回当天恢复',
+    'Declared away: check-ins pause and resume on the date back',
+  ],
+  // roll call, absences, signals (issue 16, h16): end
   // console and login (issue 5): new keys above this line
   // definitions and review (issue 14): begin
   'rule.A1': ['失能（评估等级达到本县认定的失能等级）', 'loss of ability (at the county threshold)'],

@@ -193,3 +193,49 @@ export const exportKeys = {
   }),
   partition: (scope: string) => `EXPORTS#${scope}`,
 };
+// roll call, absences, signals (issue 16, h16): begin
+/**
+ * Absences: under the elder (sorted by first day), and a county's absences by the day they end
+ * (gsi1), so a month's report reads those ending on or after the month's first day.
+ */
+export const absenceKeys = {
+  item: (elderId: string, from: string, id: string) => ({
+    pk: `ELDER#${elderId}`,
+    sk: `ABSENCE#${from}#${id}`,
+  }),
+  byCounty: (county: string, until: string, elderId: string, id: string) => ({
+    gsi1pk: `ABSENCES#${county}`,
+    gsi1sk: `${until}#${elderId}#${id}`,
+  }),
+};
+
+/**
+ * Signals: a device by its vendor's id (unique), listed per elder (gsi1); its readings under it by
+ * time; alerts by id (one per rule firing), a county's alerts newest last (gsi1); counters per county
+ * and rule; rule settings per county and per household.
+ */
+export const signalKeys = {
+  device: (vendor: string, deviceId: string) => ({ pk: `DEVICE#${vendor}#${deviceId}`, sk: 'DEVICE' }),
+  devicesOfElder: (elderId: string, kind: string, vendor: string, deviceId: string) => ({
+    gsi1pk: `DEVICES#${elderId}`,
+    gsi1sk: `${kind}#${vendor}#${deviceId}`,
+  }),
+  reading: (vendor: string, deviceId: string, at: string, eventId: string) => ({
+    pk: `DEVICE#${vendor}#${deviceId}`,
+    sk: `READING#${at}#${eventId}`,
+  }),
+  alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
+  alertsOfCounty: (county: string, firedAt: string, alertId: string) => ({
+    gsi1pk: `ALERTS#${county}`,
+    gsi1sk: `${firedAt}#${alertId}`,
+  }),
+  alertStats: (county: string, rule: string) => ({ pk: `ALERTSTATS#${county}`, sk: rule }),
+  countyRules: (county: string) => ({ pk: `SIGNALRULES#${county}`, sk: 'RULES' }),
+  householdRules: (elderId: string) => ({ pk: `ELDER#${elderId}`, sk: 'SIGNALRULES' }),
+};
+
+/** Roll call: one entry per targeted elder under its campaign. */
+export const rollCallKeys = {
+  entry: (campaignId: string, elderId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: `ROLL#${elderId}` }),
+};
+// roll call, absences, signals (issue 16, h16): end

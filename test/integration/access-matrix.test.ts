@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiDeps } from '../../functions/api/routes.js';
 import type { CampaignApiDeps } from '../../functions/campaigns/routes.js';
+import { declareAbsence } from '../../shared/absences/absence.js';
 import type { Principal, Role } from '../../shared/auth/principal.js';
 import type { CampaignScheduler } from '../../shared/campaigns/scheduler.js';
 import { openCase } from '../../shared/phone/case.js';
 import { DEFAULT_PHONE_POLICY } from '../../shared/phone/config.js';
 import { makeIdNumber } from '../../shared/registration/id-number.js';
+import { listAbsences, putAbsence } from '../../shared/store/absences.js';
 import { getCampaign, listCampaigns, saveCampaign } from '../../shared/store/campaigns.js';
 import { getContact, listContactsByCounty } from '../../shared/store/contacts.js';
 import { getElder, listEldersByCounty } from '../../shared/store/elders.js';
@@ -102,6 +104,8 @@ interface Data {
   case: string;
   campaign: string;
   importJob: string;
+  // roll call, absences, signals (issue 16)
+  absence?: string;
 }
 const data = {} as Record<Where, Data>;
 /** strings that name a place's data (ids, names); a caller who does not see the place must never get one */
@@ -189,6 +193,24 @@ async function newCase(where: Where): Promise<string> {
   names[where].add(c.id);
   return c.id;
 }
+
+// roll call, absences, signals (issue 16): begin
+/** An absence of the place's elder, straight into the store (the route under test ends it). */
+async function newAbsence(where: Where): Promise<string> {
+  const absence = declareAbsence({
+    id: randomUUID(),
+    elder: { id: data[where].elder, region: { ...PLACE[where], village: '矩阵村' } },
+    input: { until: '2025-07-09', reason: 'away' },
+    who: 'staff',
+    via: 'console',
+    today: '2025-07-01',
+    now,
+  });
+  await putAbsence(db, absence);
+  names[where].add(absence.id);
+  return absence.id;
+}
+// roll call, absences, signals (issue 16): end
 
 const campaignBody = (where: Where) => ({
   title: `矩阵${tag(where)}台风活动`,
@@ -296,6 +318,20 @@ const ROWS: Record<string, Row> = {
     ok: 403,
     request: () => ({ method: 'POST', url: '/v/bm90LWEtbGluaw.c2lnbmF0dXJl', body: {} }),
   },
+  // roll call, absences, signals (issue 16): begin (public rows)
+  'GET /v/{token}/away': {
+    roles: 'public',
+    scope: 'public',
+    ok: 403,
+    request: () => ({ method: 'GET', url: '/v/bm90LWEtbGluaw.c2lnbmF0dXJl/away' }),
+  },
+  'POST /v/{token}/away': {
+    roles: 'public',
+    scope: 'public',
+    ok: 403,
+    request: () => ({ method: 'POST', url: '/v/bm90LWEtbGluaw.c2lnbmF0dXJl/away', body: {} }),
+  },
+  // roll call, absences, signals (issue 16): end (public rows)
   'GET /l/{id}': {
     roles: 'public',
     scope: 'public',
@@ -509,6 +545,33 @@ const ROWS: Record<string, Row> = {
     }),
     snapshot: elderVersion,
   },
+  // roll call, absences, signals (issue 16): begin
+  'POST /api/elders/{id}/absences': {
+    roles: ALL,
+    scope: 'item',
+    ok: 201,
+    request: (d) => ({
+      method: 'POST',
+      url: `/api/elders/${d.elder}/absences`,
+      body: { until: '2025-07-05' },
+    }),
+    snapshot: async (d) => (await listAbsences(db, d.elder)).length,
+  },
+  'GET /api/elders/{id}/absences': {
+    roles: ALL,
+    scope: 'item',
+    ok: 200,
+    request: (d) => ({ method: 'GET', url: `/api/elders/${d.elder}/absences` }),
+  },
+  'POST /api/elders/{id}/absences/{absenceId}/end': {
+    roles: ALL,
+    scope: 'item',
+    ok: 200,
+    fresh: async (where) => ({ absence: await newAbsence(where) }),
+    request: (d) => ({ method: 'POST', url: `/api/elders/${d.elder}/absences/${d.absence}/end` }),
+    snapshot: async (d) => (await listAbsences(db, d.elder)).find((a) => a.id === d.absence)?.endedAt ?? null,
+  },
+  // roll call, absences, signals (issue 16): end
 
   'GET /api/cases': {
     roles: ALL,
