@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type CampaignApiDeps, campaignRoutes } from '../campaigns/routes.js';
+import { capacityRoutes } from './capacity-routes.js';
 import { caseRoutes } from './case-routes.js';
 import { contactRoutes } from './contact-routes.js';
 import { type HttpRoute, json, makeHttp } from './http.js';
@@ -19,6 +20,7 @@ export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps>): HttpRoute
     // carrier health (issue 11): begin
     ...phoneRoutes(deps),
     // carrier health (issue 11): end
+    ...capacityRoutes(deps),
   ];
 }
 

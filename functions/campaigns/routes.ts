@@ -30,6 +30,7 @@ import type { CampaignConfig } from '../../shared/config.js';
 import { DomainError } from '../../shared/errors.js';
 import { type SecretFetcher, secretsManagerFetcher } from '../../shared/homevisits/links.js';
 import { msg } from '../../shared/i18n/messages.js';
+import { adviseForCounties, campaignDemand } from '../../shared/phone/capacity.js';
 import {
   DEFAULT_LIMITS,
   type PhoneVisitPolicy,
@@ -46,6 +47,7 @@ import {
   type StoredCampaign,
   saveCampaign,
 } from '../../shared/store/campaigns.js';
+import { getForecast } from '../../shared/store/capacity.js';
 import { StaleItem } from '../../shared/store/phone.js';
 import { addDaysIso, dateInPolicyZone } from '../../shared/time.js';
 import { parseOrThrow } from '../../shared/validation.js';
@@ -177,6 +179,11 @@ export function campaignRoutes(input: ApiDeps & Partial<CampaignApiDeps>) {
       ...p,
       approvalThreshold: deps.approvalThreshold,
       needsSecondApproval: needsSecondApproval(p, deps.approvalThreshold),
+      // capacity planning (issue 11 part 6): the routine forecast plus this campaign's rounds
+      capacity: adviseForCounties(await getForecast(deps.db), now, campaign.target.counties, {
+        extra: campaignDemand(p.rounds),
+        fallback: { limits: deps.limits, windows: windowsFor(campaign.target.counties) },
+      }),
     };
   };
 

@@ -169,3 +169,12 @@ export const statsKeys = {
   }),
   dayPartition: (date: string) => `STATS#DAY#${date}`,
 };
+
+/**
+ * Capacity planning (issue 11 part 6): the hourly demand forecast, one item the planner writes once an
+ * hour and the API reads; and a due-index partition (gsi3) by hour bucket and shard, for reading it.
+ */
+export const capacityKeys = {
+  forecast: () => ({ pk: 'CAPACITY', sk: 'FORECAST' }),
+  dueBucket: (hour: string, shard: number) => `DUE#${hour}#${shard}`,
+};

@@ -537,6 +537,13 @@ const ROWS: Record<string, Row> = {
     ok: 200,
     request: (_d, where) => ({ method: 'GET', url: `/api/phone/health?county=${PLACE[where].county}` }),
   },
+  // capacity planning (issue 11 part 6)
+  'GET /api/capacity': {
+    roles: ADMINS,
+    scope: 'county',
+    ok: 200,
+    request: (_d, where) => ({ method: 'GET', url: `/api/capacity?county=${PLACE[where].county}` }),
+  },
 
   'GET /api/campaigns/templates': {
     roles: ADMINS,
