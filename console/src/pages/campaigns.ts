@@ -4,6 +4,7 @@
  * administrator, start, pause, resume, cancel) and its progress, refreshed every few seconds.
  */
 import { getJson, postJson, qs } from '../api.js';
+import { type CapacityAdvice, capacityView } from '../capacity.js';
 import { serverNow } from '../clock.js';
 import { h, nextId, replace } from '../dom.js';
 import { dateTime, duration, integer, shanghaiInstant, smsInfo, todayIn, warningText } from '../format.js';
@@ -80,6 +81,8 @@ interface Campaign extends CampaignBody {
 }
 
 interface Preview {
+  /** capacity planning (issue 11 part 6): the routine forecast plus this campaign's rounds */
+  capacity?: CapacityAdvice;
   audience: {
     total: number;
     byCategory: Record<Category, number>;
@@ -213,6 +216,7 @@ export function previewView(me: Me, p: Preview): HTMLElement {
           ),
         )
       : h('p', {}, badge(t('preview.fits'), 'ok')),
+    p.capacity ? h('div', {}, h('h3', {}, t('capacity.title')), capacityView(p.capacity)) : null,
   );
 }
 

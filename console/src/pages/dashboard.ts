@@ -3,6 +3,7 @@
  * same figures in a table, the open cases, and today's calls and outcomes.
  */
 import { getJson, qs } from '../api.js';
+import { type CapacityAdvice, capacityView } from '../capacity.js';
 import { serverNow } from '../clock.js';
 import { h, replace, svg } from '../dom.js';
 import { integer, monthOf, percent, todayIn } from '../format.js';
@@ -77,7 +78,15 @@ export const dashboardPage: Page = async (ctx) => {
   const rateSection = section('dash-rate', t('dash.rate', { month }), loading());
   const casesSection = section('dash-cases', t('dash.cases'), loading());
   const todaySection = section('dash-today', t('dash.today', { date: todayIn(serverNow()) }), loading());
-  main.append(heading(t('dash.title')), h('div', { class: 'grid' }, casesSection, todaySection), rateSection);
+  // capacity planning (issue 11 part 6): administrators only (GET /api/capacity)
+  const admin = me.principal.role === 'cityAdmin' || me.principal.role === 'countyAdmin';
+  const capacitySection = section('dash-capacity', t('capacity.title'), loading());
+  main.append(
+    heading(t('dash.title')),
+    h('div', { class: 'grid' }, casesSection, todaySection),
+    admin ? capacitySection : '',
+    rateSection,
+  );
 
   const own = me.principal.role === 'cityAdmin' ? undefined : me.principal.county;
   const rate = async () => {
@@ -188,5 +197,16 @@ export const dashboardPage: Page = async (ctx) => {
     }
   };
 
-  await Promise.all([rate(), cases(), today()]);
+  const capacity = async () => {
+    if (!admin) return;
+    try {
+      const advice = await getJson<CapacityAdvice>(`/api/capacity${qs({ county: own })}`, signal);
+      replace(capacitySection, h('h2', { id: 'dash-capacity' }, t('capacity.title')), capacityView(advice));
+    } catch (error) {
+      if (signal.aborted) return;
+      replace(capacitySection, h('h2', { id: 'dash-capacity' }, t('capacity.title')), errorLine(error));
+    }
+  };
+
+  await Promise.all([rate(), cases(), today(), capacity()]);
 };
