@@ -1,11 +1,8 @@
 import { loadPhoneConfig } from '../../shared/config.js';
-import { HORIZON_HOURS } from '../../shared/phone/capacity.js';
+import { CAPACITY_METRICS, HORIZON_HOURS } from '../../shared/phone/capacity.js';
 import { policyFor } from '../../shared/phone/config.js';
 import type { PhoneDeps } from '../../shared/phone/engine.js';
 import { refreshForecast } from '../../shared/store/capacity.js';
-
-/** The CloudWatch namespace and metric the oldest-due alarm watches (infra/lib/phone-visits.ts). */
-export const CAPACITY_METRICS = { namespace: 'Anxin/Phone', oldestDue: 'OldestDueMinutes' } as const;
 
 /**
  * After each planner run: the demand forecast once an hour (written to the forecast item) and the

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { CfnSipMediaApplication } from 'aws-cdk-lib/aws-chime';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -14,6 +15,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CAPACITY_METRICS, OLDEST_DUE_ALARM_MINUTES } from '../../shared/phone/capacity.js';
 import { deadLetterAlarm, scheduledInvocation } from './operations.js';
 import { serviceFunction, source } from './service-function.js';
 import { TABLE_INDEXES } from './stateful-stack.js';
@@ -110,6 +112,8 @@ export class PhoneVisits extends Construct {
   public readonly twoWayPhoneNumber: CfnPhoneNumber | undefined;
   /** one per dead-letter queue */
   public readonly deadLetterAlarms: Alarm[] = [];
+  /** capacity planning: the oldest due check-in has waited more than an hour */
+  public readonly oldestDueAlarm: Alarm;
   /** the manual step for `smsTwoWayNumberArn`, as a command line (a token), else undefined */
   public readonly twoWaySetupCommand: string | undefined;
   /**
@@ -399,6 +403,27 @@ export class PhoneVisits extends Construct {
         'an inbound text was not recorded',
       ),
     );
+
+    // (8) capacity planning (issue 11 part 6): the planner emits the oldest due check-in's wait after each
+    // run (embedded metric format); more than an hour means demand exceeds the provider limits or the
+    // dispatch is stuck. A planner that does not run at all is the planner dead-letter alarm's.
+    this.oldestDueAlarm = new Alarm(this, 'OldestDueAlarm', {
+      alarmDescription:
+        'Anxin: the oldest due check-in has waited more than an hour. Compare demand with the provider limits (GET /api/capacity, the dashboard), ask the carrier for the limits it names or move elders to texts; check the dispatcher and its queues.',
+      metric: new Metric({
+        namespace: CAPACITY_METRICS.namespace,
+        metricName: CAPACITY_METRICS.oldestDue,
+        period: Duration.minutes(5),
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: OLDEST_DUE_ALARM_MINUTES,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.oldestDueAlarm.addAlarmAction(new SnsAction(opsTopic));
+    this.oldestDueAlarm.addOkAction(new SnsAction(opsTopic));
   }
 
   /** Lets a role queue dispatcher jobs: sqs:SendMessage on the dispatch and urgent queues, nothing else. */

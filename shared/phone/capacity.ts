@@ -9,7 +9,8 @@
  * inside the same windows (nothing reaches an elder in quiet hours). Demand due at an hour can only be
  * served from that hour on: the demand fits when, from every hour on, what falls due from then fits in
  * the window time left before the horizon ends. Demand that falls due after the horizon's last window
- * waits for the next day and does not count against this one.
+ * is served in the next day's windows, just as the same overnight demand before the horizon is served
+ * in these: it counts from the start (a day in the steady state).
  *
  * @example
  * // the default Chime limits (1 new call a second, 10 in progress), 37 s a call, the default windows
@@ -26,6 +27,10 @@ export const DEFAULT_CALL_SECONDS = 37;
 /** Measured calls needed before their mean replaces the default. */
 export const MIN_CALL_SAMPLES = 20;
 export const HORIZON_HOURS = 24;
+/** The metric the planner emits after each run and the alarm watches (infra/lib/phone-visits.ts). */
+export const CAPACITY_METRICS = { namespace: 'Anxin/Phone', oldestDue: 'OldestDueMinutes' } as const;
+/** The alarm fires when the oldest due check-in has waited longer than this. */
+export const OLDEST_DUE_ALARM_MINUTES = 60;
 
 /** Calls and SMS parts falling due in one hour (the hour's UTC start, `YYYY-MM-DDTHH`, as the due index). */
 export interface DemandHour {
@@ -130,8 +135,11 @@ export function adviseCapacity(input: CapacityInput): CapacityAdvice {
   const byStart = new Map<number, Demand>();
   const demand: Demand = { calls: 0, smsParts: 0 };
   for (const d of input.demand) {
-    const at = Math.max(hourStart(d.hour), now.getTime());
+    let at = Math.max(hourStart(d.hour), now.getTime());
     if (!Number.isFinite(at) || at >= end.getTime()) continue;
+    // due after the horizon's last window: served in the next day's windows, as the same overnight
+    // demand before the horizon is served in these (the backlog): counted from the start
+    if (windowSecondsBetween(new Date(at), end, windows) <= 0) at = now.getTime();
     const slot = byStart.get(at) ?? { calls: 0, smsParts: 0 };
     slot.calls += d.calls;
     slot.smsParts += d.smsParts;
@@ -160,7 +168,7 @@ export function adviseCapacity(input: CapacityInput): CapacityAdvice {
     suffixCalls += slot.calls;
     suffixParts += slot.smsParts;
     const seconds = windowSecondsBetween(new Date(t), end, windows);
-    if (seconds <= 0) continue; // waits for the next day's windows
+    if (seconds <= 0) continue; // no calling window at all in the horizon
     suffixes.push({ seconds, calls: suffixCalls, parts: suffixParts });
     neededRate = Math.max(neededRate, suffixCalls / seconds);
     if (suffixCalls > 0) callShare = Math.min(callShare, (seconds * rate) / suffixCalls);

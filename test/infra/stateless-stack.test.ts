@@ -826,7 +826,9 @@ describe('phone visits', () => {
     });
 
     it('alarm on every dead-letter queue as soon as one message is visible, notifying the ops topic', () => {
-      const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+      const alarms = ofType('AWS::CloudWatch::Alarm')
+        .map(([, a]) => a.Properties)
+        .filter((a) => a.Namespace === 'AWS/SQS');
       const alarmed = alarms.map((a) => {
         expect(a).toMatchObject({
           Namespace: 'AWS/SQS',
@@ -846,6 +848,23 @@ describe('phone visits', () => {
       expect(alarmed.sort()).toEqual(deadLetterQueues());
       expect(alarmed).toContain(ids.urgentDlq);
       expect(alarmed).toContain(ids.remindersDlq);
+    });
+
+    it('alarm when the oldest due check-in has waited more than an hour (the planner’s embedded metric)', () => {
+      const alarms = ofType('AWS::CloudWatch::Alarm').filter(
+        ([, a]) => a.Properties.Namespace === 'Anxin/Phone',
+      );
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]?.[1].Properties).toMatchObject({
+        MetricName: 'OldestDueMinutes',
+        Statistic: 'Maximum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 60,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: ids.opsTopic }],
+        OKActions: [{ Ref: ids.opsTopic }],
+      });
     });
 
     it('notify an ops topic that is KMS-encrypted, TLS-only and open to CloudWatch alarms of this account only', () => {
@@ -1176,12 +1195,14 @@ describe('home visits', () => {
     });
 
     it('has an alarm on its dead-letter queue', () => {
-      const alarmed = ofType('AWS::CloudWatch::Alarm').map(
-        ([, a]) =>
-          (a.Properties.Dimensions as { Value: { 'Fn::GetAtt': [string, string] } }[])[0]?.Value[
-            'Fn::GetAtt'
-          ][0],
-      );
+      const alarmed = ofType('AWS::CloudWatch::Alarm')
+        .filter(([, a]) => a.Properties.Namespace === 'AWS/SQS')
+        .map(
+          ([, a]) =>
+            (a.Properties.Dimensions as { Value: { 'Fn::GetAtt': [string, string] } }[])[0]?.Value[
+              'Fn::GetAtt'
+            ][0],
+        );
       expect(alarmed).toContain(ids.remindersDlq);
     });
 

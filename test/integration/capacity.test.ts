@@ -128,4 +128,34 @@ describe('the demand forecast', () => {
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/[\u4e00-\u9fff].* \/ /);
   });
+
+  it('gives the campaign preview a capacity answer of the same shape for the targeted counties', async () => {
+    const api = apiClient({ db, policy, now: () => now });
+    const reply = await api('POST', '/api/campaigns/preview', {
+      title: '容量预览台风活动',
+      kind: 'typhoon',
+      target: { counties: [X], categories: ['A'] },
+      window: { start: '2025-07-01T09:00:00+08:00', end: '2025-07-02T09:00:00+08:00' },
+      cadence: { A: { everyHours: 12 } },
+      messages: {
+        call: { yue: '台风就嚟，请关好门窗。', cmn: '台风将至，请关好门窗。' },
+        text: '【安心】台风将至。',
+      },
+    });
+    expect(reply.status).toBe(200);
+    expect(Object.keys(reply.body.capacity).sort()).toEqual(
+      [
+        'ask',
+        'carries',
+        'demand',
+        'exceeds',
+        'generatedAt',
+        'horizonHours',
+        'moveToTexts',
+        'oldestDueMinutes',
+      ].sort(),
+    );
+    // nobody of county X is registered: the routine forecast of X alone
+    expect(reply.body.capacity).toMatchObject({ demand: { calls: 4, smsParts: 0 }, exceeds: false });
+  });
 });

@@ -143,3 +143,18 @@ describe('adding a campaign’s demand', () => {
     ]);
   });
 });
+
+describe('demand after the last window', () => {
+  it('counts it from the start, as the backlog the same evening left the day before', () => {
+    // 500 calls due at 20:00 local: served tomorrow morning, in the next horizon; the day's steady state
+    // counts them against today's windows like the 500 that came due last night
+    const advice = adviseCapacity({
+      now,
+      demand: [{ hour: '2025-07-01T12', calls: 7_000, smsParts: 0 }],
+      windows,
+      limits: DEFAULT_LIMITS,
+    });
+    expect(advice.exceeds).toBe(true);
+    expect(advice.ask).toEqual({ callsPerSecond: 1, callsInProgress: Math.ceil((7_000 / 25_200) * 37) });
+  });
+});
