@@ -13,6 +13,7 @@ export const FORM_LABELS: Record<string, readonly [string, string]> = {
   idNumber: ['身份证号', 'ID number'],
   phone: ['联系电话', 'Phone'],
   address: ['住址', 'Address'],
+  region: ['所在地（县、镇、村）', 'Place (county, township, village)'],
   'region.county': ['县（市、区）', 'County'],
   'region.township': ['镇（街道）', 'Township'],
   'region.village': ['村（居）', 'Village'],

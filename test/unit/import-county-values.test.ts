@@ -131,7 +131,7 @@ describe('validation messages a person reads', () => {
     expect(messages).toContain('出生日期：请填写 / Date of birth: Please fill this in');
     for (const m of messages) {
       expect(m).not.toMatch(/string|expected|期望|male|undefined|region\.|>=|<=/);
-      expect(m).toMatch(/^[\u4e00-\u9fff（）]+：/);
+      expect(m).toMatch(/^[\u4e00-\u9fff（）、]+：/);
     }
     expect(formLabel('emergencyContacts.2.phone')).toEqual(['紧急联系人电话', 'Emergency contact phone']);
   });
