@@ -20,6 +20,7 @@ import { deleteReview, putReview, type ReviewSource } from '../store/reviews.js'
 import { dateInPolicyZone, isoInPolicyZone } from '../time.js';
 import { parseOrThrow } from '../validation.js';
 import type { Actor, AuditEntry, Elder } from './elder.js';
+import { labelForm } from './labels.js';
 
 export interface RegisterDeps {
   db: Db;
@@ -35,9 +36,21 @@ export function registrationOf(elder: Elder): Registration {
   ) as Registration;
 }
 
-/** Validates a registration body against the form for the configured counties. */
+/**
+ * Validates a registration body against the form for the configured counties; each problem names the
+ * field's label ("联系电话：…").
+ */
 export function parseRegistration(policy: PolicyConfig, body: unknown): Registration {
-  return parseOrThrow(makeRegistrationSchema(policy.counties), body);
+  return labelledParse(() => parseOrThrow(makeRegistrationSchema(policy.counties), body));
+}
+
+function labelledParse<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof ValidationFailed) throw new ValidationFailed(labelForm(error.errors));
+    throw error;
+  }
 }
 
 function classifyOrRefuse(policy: PolicyConfig, registration: Registration, today: string) {
@@ -118,7 +131,7 @@ export async function updateElder(
   /** why (a status change's note), kept on the audit entry */
   reason?: string,
 ): Promise<Elder> {
-  const patch = parseOrThrow(patchSchema, body);
+  const patch = labelledParse(() => parseOrThrow(patchSchema, body));
   const { categoryOverride, status, callWindows, ...formChanges } = patch as z.output<typeof patchSchema> &
     Record<string, unknown>;
   const changedForm = Object.keys(formChanges).filter((k) => formChanges[k] !== undefined);
