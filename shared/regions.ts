@@ -8,3 +8,8 @@ export const JIANGMEN_COUNTIES: Readonly<Record<string, { zh: string; en: string
   '440784': { zh: '鹤山市', en: 'Heshan' },
   '440785': { zh: '恩平市', en: 'Enping' },
 };
+
+/** Prefecture-level cities (GB/T 2260) whose name alone in an alert's area means all their counties. */
+export const CITIES: Readonly<Record<string, { zh: string; en: string }>> = {
+  '440700': { zh: '江门市', en: 'Jiangmen' },
+};

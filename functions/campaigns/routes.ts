@@ -20,8 +20,10 @@ import {
 import {
   CAP_SIGNATURE_HEADER,
   CapAlertRefused,
-  capAlertToDraft,
+  type CapReference,
+  capAlertToAction,
   capCampaignDraft,
+  capCampaignId,
 } from '../../shared/campaigns/cap.js';
 import { FESTIVAL_YEARS, festivalTemplates } from '../../shared/campaigns/festivals.js';
 import { type CampaignPreview, previewCampaign } from '../../shared/campaigns/preview.js';
@@ -387,17 +389,24 @@ export function campaignRoutes(input: ApiDeps & Partial<CampaignApiDeps>) {
     );
 
   /**
-   * A signed CAP 1.2 alert → one draft campaign per affected county the caller answers for, awaiting
-   * approval. The same alert again drafts nothing new: it answers the drafts it made (200).
+   * A signed CAP 1.2 message. An Alert drafts one campaign per affected county the caller answers for,
+   * awaiting approval; an Update drafts its new content and withdraws the drafts of the alerts it
+   * references; a Cancel (with or without <info>) withdraws them. Campaigns already approved or running
+   * are left to an administrator and listed as `untouched`. The same message again changes nothing: it
+   * answers what it did (200). New drafts are written before old ones are withdrawn, so a retry after a
+   * crash finishes the job.
    */
   const capRoute = async (event: HttpEvent): Promise<HttpResult> => {
     const principal = requireRole(event, ...ADMINS);
     if (!XML_TYPES.test(event.headers?.['content-type'] ?? ''))
       throw new HttpFailure(415, [{ path: '', message: msg('cap.contentType') }]);
     const now = deps.now();
-    let drafts: Campaign[];
+    const { actor } = actorOfPrincipal(principal, now);
+    const visible = (county: string) => seesCampaign(principal, { counties: [county] });
+    let drafts: Campaign[] = [];
+    let references: CapReference[];
     try {
-      const proposal = capAlertToDraft(
+      const action = capAlertToAction(
         {
           secret: deps.capSecret ?? '',
           rawBody: bodyBytes(event),
@@ -405,22 +414,25 @@ export function campaignRoutes(input: ApiDeps & Partial<CampaignApiDeps>) {
         },
         { counties: deps.policy.counties, now },
       );
-      const counties = proposal.counties.filter((c) => seesCampaign(principal, { counties: [c] }));
-      if (counties.length === 0) throw new CapAlertRefused('cap.noCounty', 422);
-      const { actor } = actorOfPrincipal(principal, now);
-      drafts = counties.map((county) => {
-        const parsed = campaignSchema.safeParse({
-          ...capCampaignDraft(proposal, county, deps.policy.counties[county] ?? { zh: county, en: county }),
-          createdBy: actor,
-          createdBySub: principal.sub,
-          createdAt: now.toISOString(),
+      if (action.kind === 'draft') {
+        const { proposal } = action;
+        references = proposal.supersedes;
+        const counties = proposal.counties.filter(visible);
+        if (counties.length === 0 && references.length === 0) throw new CapAlertRefused('cap.noCounty', 422);
+        drafts = counties.map((county) => {
+          const parsed = campaignSchema.safeParse({
+            ...capCampaignDraft(proposal, county, deps.policy.counties[county] ?? { zh: county, en: county }),
+            createdBy: actor,
+            createdBySub: principal.sub,
+            createdAt: now.toISOString(),
+          });
+          if (!parsed.success) {
+            const paths = [...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', ');
+            throw new CapAlertRefused('cap.invalid', 422, paths);
+          }
+          return recorded(undefined, parsed.data, actor, now);
         });
-        if (!parsed.success) {
-          const paths = [...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', ');
-          throw new CapAlertRefused('cap.invalid', 422, paths);
-        }
-        return recorded(undefined, parsed.data, actor, now);
-      });
+      } else references = action.references;
     } catch (error) {
       if (error instanceof CapAlertRefused)
         throw new HttpFailure(error.status, [{ path: '', message: error.message }]);
@@ -443,7 +455,37 @@ export function campaignRoutes(input: ApiDeps & Partial<CampaignApiDeps>) {
         if (existing) items.push(await view(existing));
       }
     }
-    return json(created > 0 ? 201 : 200, { items });
+    const withdrawn = [];
+    const untouched = [];
+    const replacing = new Set(drafts.map((d) => d.id));
+    const ids = references.flatMap((ref) =>
+      Object.keys(deps.policy.counties)
+        .filter(visible)
+        .map((county) => capCampaignId({ source: ref }, county)),
+    );
+    for (const id of new Set(ids)) {
+      if (replacing.has(id)) continue;
+      const found = await getCampaign(deps.db, id);
+      if (!found) continue;
+      if (found.status === 'draft') {
+        const after = recorded(found, cancel(found), actor, now);
+        try {
+          const saved = await saveCampaign(
+            deps.db,
+            { ...after, updatedAt: now.toISOString(), updatedBy: actor },
+            found.version,
+          );
+          withdrawn.push(await view(saved));
+        } catch (error) {
+          // changed meanwhile (approved, or withdrawn by a concurrent delivery): report it as it is now
+          if (!(error instanceof StaleItem)) throw error;
+          const current = await getCampaign(deps.db, id);
+          if (current) (current.status === 'cancelled' ? withdrawn : untouched).push(await view(current));
+        }
+      } else if (found.status === 'cancelled') withdrawn.push(await view(found));
+      else untouched.push(await view(found));
+    }
+    return json(created > 0 ? 201 : 200, { items, withdrawn, untouched });
   };
 
   return [

@@ -74,6 +74,10 @@ export const campaignAlertSchema = z.strictObject({
   certainty: z.string().min(1).max(20),
   event: z.string().min(1).max(200),
   headline: z.string().max(500).optional(),
+  /** the alert had no <expires>: the window's end is the default for its kind (the console says so) */
+  expiresAssumed: z.boolean().optional(),
+  /** the drafts of earlier alerts this one (a CAP Update) replaced */
+  supersedes: z.array(z.string().min(1).max(64)).max(100).optional(),
 });
 
 /** One state change: who, when, from and to. The campaign's own audit trail. */

@@ -20,12 +20,18 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import * as z from 'zod';
 import { type MessageKey, msg } from '../i18n/messages.js';
-import { JIANGMEN_COUNTIES } from '../regions.js';
+import { CITIES, JIANGMEN_COUNTIES } from '../regions.js';
+import { isoInPolicyZone } from '../time.js';
 import type { CampaignInput } from './campaign.js';
 
 export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
-/** Real CAP alerts are a few kilobytes; anything far larger is refused before parsing. */
-export const CAP_MAX_BYTES = 256 * 1024;
+/**
+ * Most CAP alerts are a few kilobytes, but a warning drawn on a map carries a dense <polygon> (the
+ * national feed's run to several hundred kilobytes); anything larger than 2 MiB is refused before
+ * parsing. API Gateway HTTP APIs take up to 10 MB and Lambda 6 MB, so 2 MiB (2.7 MiB as base64) passes
+ * both.
+ */
+export const CAP_MAX_BYTES = 2 * 1024 * 1024;
 /** One SMS segment of Chinese text (UCS-2) holds 70 characters. */
 export const SMS_MAX_CHARS = 70;
 /** The request header carrying the signature (HTTP header names are case-insensitive). */
@@ -87,7 +93,8 @@ const infoSchema = z.object({
   certainty: z.enum(['Observed', 'Likely', 'Possible', 'Unlikely', 'Unknown']),
   effective: isoWithOffset.optional(),
   onset: isoWithOffset.optional(),
-  expires: isoWithOffset,
+  /** often absent in China's feeds (a warning signal stays until it is lifted): then CAP_DEFAULT_HOURS */
+  expires: isoWithOffset.optional(),
   headline: z.string().trim().optional(),
   description: z.string().trim().optional(),
   instruction: z.string().trim().optional(),
@@ -101,10 +108,33 @@ export const capAlertSchema = z.object({
   msgType: z.enum(['Alert', 'Update', 'Cancel', 'Ack', 'Error']),
   scope: z.enum(['Public', 'Restricted', 'Private']),
   references: z.string().trim().optional(),
-  info: z.array(infoSchema).min(1),
+  /** optional in CAP 1.2: a Cancel (and an Update) may come without one */
+  info: z.array(infoSchema).default([]),
 });
 export type CapAlert = z.infer<typeof capAlertSchema>;
 type CapInfo = CapAlert['info'][number];
+
+/** One earlier message a CAP Update or Cancel names in <references>. */
+export interface CapReference {
+  sender: string;
+  identifier: string;
+  sent?: string;
+}
+
+/**
+ * The messages `<references>` names: CAP 1.2 writes them as a space-separated list of
+ * "sender,identifier,sent" triples (a sender has no spaces or commas).
+ * @example capReferences('江门市气象台,44070041600000_20260912083000_0,2026-09-12T08:30:00+08:00') // [{ sender: '江门市气象台', identifier: '44070041600000_20260912083000_0', sent: '2026-09-12T08:30:00+08:00' }]
+ */
+export function capReferences(references: string | undefined): CapReference[] {
+  const out: CapReference[] = [];
+  for (const triple of (references ?? '').split(/\s+/)) {
+    const [sender, identifier, sent] = triple.split(',');
+    if (!sender || !identifier) continue;
+    out.push({ sender, identifier, ...(sent ? { sent } : {}) });
+  }
+  return out;
+}
 
 // ---------------------------------------------------------------- parsing
 
@@ -200,10 +230,14 @@ export interface CapCampaignProposal {
     msgType: 'Alert' | 'Update';
     references?: string;
   };
+  /** the earlier alerts an Update replaces (their drafts are withdrawn) */
+  supersedes: CapReference[];
   kind: CampaignKind;
   /** GB/T 2260 codes, sorted. */
   counties: string[];
   window: { start: string; end: string };
+  /** true when the alert had no <expires>: the window's end is the default for its kind */
+  expiresAssumed: boolean;
   severity: CapInfo['severity'];
   urgency: CapInfo['urgency'];
   certainty: CapInfo['certainty'];
@@ -221,7 +255,22 @@ export interface CapOptions {
   /** The counties this deployment serves; Jiangmen's seven by default. */
   counties?: Readonly<Record<string, { zh: string; en: string }>>;
   now?: Date;
+  /** how long an alert without <expires> is taken to last, by kind (CAP_DEFAULT_HOURS by default) */
+  defaultHours?: Readonly<Record<CampaignKind, number>>;
 }
+
+/**
+ * How long a warning without <expires> is taken to last, by kind. China's warning signals stay in force
+ * until lifted (a Cancel, "解除"), and typhoon and cold warnings usually run longest; the draft shows
+ * the end as assumed, and the administrator may change it before approving.
+ */
+export const CAP_DEFAULT_HOURS: Readonly<Record<CampaignKind, number>> = {
+  typhoon: 48,
+  rainstorm: 24,
+  heat: 48,
+  cold: 72,
+  other: 24,
+};
 
 const KIND_PATTERNS: readonly [CampaignKind, RegExp][] = [
   ['typhoon', /台风|热带气旋|typhoon|tropical (cyclone|storm)/i],
@@ -244,20 +293,51 @@ export function trimForSms(value: string, max = SMS_MAX_CHARS): string {
   return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
 }
 
+/**
+ * The served counties a GB/T 2260 code covers: a county's own code (6 digits, or 9/12 digits of a
+ * township or village in it), or a prefecture's or province's code (440700, 440700000000, 440000),
+ * which covers every served county inside it.
+ */
+export function countiesOfCode(value: string, served: Readonly<Record<string, unknown>>): string[] {
+  const code = /^(\d{6})(\d{3}|\d{6})?$/.exec(value.trim())?.[1];
+  if (!code) return [];
+  if (code in served) return [code];
+  // a prefecture (4407 00) or province (44 0000) code: zero pairs at the end mark the level
+  const prefix = code.replace(/(00)+$/, '');
+  if (prefix.length === code.length || prefix.length < 2) return [];
+  return Object.keys(served).filter((c) => c.startsWith(prefix));
+}
+
+/** A county's name as an area description may give it: 台山市, or 台山 alone. */
+const shortName = (zh: string) => zh.replace(/[市区县]$/, '');
+
 function countiesOf(alert: CapAlert, served: Readonly<Record<string, { zh: string; en: string }>>): string[] {
   const found = new Set<string>();
   for (const info of alert.info) {
     for (const area of info.area) {
-      for (const { value } of area.geocode) {
-        // 6-digit county code, or a 9/12-digit township/village code that starts with one.
-        const code = /^(\d{6})(\d{3}|\d{6})?$/.exec(value)?.[1];
-        if (code && code in served) found.add(code);
-      }
+      const inArea = new Set<string>();
+      for (const { value } of area.geocode)
+        for (const code of countiesOfCode(value, served)) inArea.add(code);
+      const desc = area.areaDesc.toLowerCase();
       for (const [code, name] of Object.entries(served)) {
-        if (area.areaDesc.includes(name.zh) || area.areaDesc.toLowerCase().includes(name.en.toLowerCase())) {
-          found.add(code);
-        }
+        const short = shortName(name.zh);
+        if (
+          desc.includes(name.zh) ||
+          (short.length >= 2 && desc.includes(short)) ||
+          desc.includes(name.en.toLowerCase())
+        )
+          inArea.add(code);
       }
+      // only the city named (江门市, Jiangmen, 全市): every served county of that city
+      if (inArea.size === 0)
+        for (const [code, city] of Object.entries(CITIES))
+          if (
+            desc.includes(city.zh) ||
+            desc.includes(shortName(city.zh)) ||
+            desc.includes(city.en.toLowerCase())
+          )
+            for (const county of countiesOfCode(code, served)) inArea.add(county);
+      for (const code of inArea) found.add(code);
     }
   }
   return [...found].sort();
@@ -270,9 +350,15 @@ export function capToProposal(alert: CapAlert, options: CapOptions = {}): CapCam
   if (alert.msgType === 'Cancel') throw new CapAlertRefused('cap.cancel', 422, alert.references ?? '');
   if (alert.msgType === 'Ack' || alert.msgType === 'Error') throw new CapAlertRefused('cap.notAlert', 422);
 
-  const info =
-    alert.info.find((i) => i.language.toLowerCase().startsWith('zh')) ?? (alert.info[0] as CapInfo);
-  const end = info.expires;
+  const info = alert.info.find((i) => i.language.toLowerCase().startsWith('zh')) ?? alert.info[0];
+  if (!info) throw new CapAlertRefused('cap.invalid', 422, 'info');
+  const kind = kindOf(info.event, ...alert.info.map((i) => i.event), info.headline);
+  const start = info.onset ?? info.effective ?? alert.sent;
+  const hours = (options.defaultHours ?? CAP_DEFAULT_HOURS)[kind];
+  // whole seconds, like the alert's own times
+  const end =
+    info.expires ??
+    isoInPolicyZone(new Date(Date.parse(start) + hours * 3_600_000)).replace(/\.000(?=[+-])/, '');
   if (Date.parse(end) <= now.getTime()) throw new CapAlertRefused('cap.expired', 422, end);
   const counties = countiesOf(alert, served);
   if (counties.length === 0) throw new CapAlertRefused('cap.noCounty', 422);
@@ -288,9 +374,11 @@ export function capToProposal(alert: CapAlert, options: CapOptions = {}): CapCam
       msgType: alert.msgType,
       ...(alert.references ? { references: alert.references } : {}),
     },
-    kind: kindOf(info.event, ...alert.info.map((i) => i.event), info.headline),
+    supersedes: alert.msgType === 'Update' ? capReferences(alert.references) : [],
+    kind,
     counties,
-    window: { start: info.onset ?? info.effective ?? alert.sent, end },
+    window: { start, end },
+    expiresAssumed: info.expires === undefined,
     severity: info.severity,
     urgency: info.urgency,
     certainty: info.certainty,
@@ -309,15 +397,48 @@ export interface CapRequest {
 }
 
 /**
- * The endpoint's whole check: signature, then parse and validate, then map. Throws only
- * `CapAlertRefused`.
+ * What an alert asks of the register: draft campaigns (an Alert, or an Update with its new content,
+ * replacing the drafts of the alerts it references), or withdraw the drafts of the alerts it references
+ * (a Cancel, with or without <info>; an Update without content or for none of our counties).
  */
-export function capAlertToDraft(request: CapRequest, options: CapOptions = {}): CapCampaignProposal {
+export type CapAction =
+  | { kind: 'draft'; proposal: CapCampaignProposal }
+  | { kind: 'withdraw'; references: CapReference[] };
+
+/** The endpoint's whole check (signature, parse, validate) and the action the message asks for. */
+export function capAlertToAction(request: CapRequest, options: CapOptions = {}): CapAction {
+  const alert = checkedAlert(request);
+  if (alert.msgType === 'Cancel') return { kind: 'withdraw', references: capReferences(alert.references) };
+  if (alert.msgType === 'Update') {
+    const references = capReferences(alert.references);
+    if (references.length === 0) throw new CapAlertRefused('cap.invalid', 422, 'references');
+    if (alert.info.length === 0) return { kind: 'withdraw', references };
+    try {
+      return { kind: 'draft', proposal: capToProposal(alert, options) };
+    } catch (error) {
+      // the update moves the warning away from our counties, or ends it: its drafts go
+      if (error instanceof CapAlertRefused && (error.code === 'cap.noCounty' || error.code === 'cap.expired'))
+        return { kind: 'withdraw', references };
+      throw error;
+    }
+  }
+  return { kind: 'draft', proposal: capToProposal(alert, options) };
+}
+
+function checkedAlert(request: CapRequest): CapAlert {
   if (!request.signature?.trim()) throw new CapAlertRefused('cap.signatureMissing', 401);
   if (!verifyCapSignature(request.secret, request.rawBody, request.signature)) {
     throw new CapAlertRefused('cap.signatureInvalid', 401);
   }
-  return capToProposal(parseCapAlert(request.rawBody), options);
+  return parseCapAlert(request.rawBody);
+}
+
+/**
+ * The endpoint's whole check: signature, then parse and validate, then map. Throws only
+ * `CapAlertRefused`.
+ */
+export function capAlertToDraft(request: CapRequest, options: CapOptions = {}): CapCampaignProposal {
+  return capToProposal(checkedAlert(request), options);
 }
 
 // ---------------------------------------------------------------- draft campaigns
@@ -328,7 +449,10 @@ const TITLE_MAX = 60;
 const SCRIPT_MAX = 2000;
 
 /** The id of the draft an alert makes for a county: the same alert sent twice drafts nothing new. */
-export function capCampaignId(proposal: Pick<CapCampaignProposal, 'source'>, county: string): string {
+export function capCampaignId(
+  proposal: Pick<CapCampaignProposal, 'source'> | { source: CapReference },
+  county: string,
+): string {
   const alert = createHash('sha256')
     .update(`${proposal.source.sender}|${proposal.source.identifier}`)
     .digest('hex')
@@ -367,6 +491,10 @@ export function capCampaignDraft(
       certainty: proposal.certainty,
       event: proposal.event,
       ...(proposal.headline ? { headline: proposal.headline } : {}),
+      ...(proposal.expiresAssumed ? { expiresAssumed: true } : {}),
+      ...(proposal.supersedes.length > 0
+        ? { supersedes: proposal.supersedes.map((ref) => capCampaignId({ source: ref }, county)) }
+        : {}),
     },
     target: { counties: [county], categories: ['A', 'B'] },
     window: proposal.window,

@@ -82,7 +82,7 @@ const typhoonBody = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/cap/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`../events/cap/${name}`, import.meta.url), 'utf8');
 const sign = (body: string, secret = SECRET) => createHmac('sha256', secret).update(body).digest('hex');
 const xml = (signature?: string) => ({
   'content-type': 'application/xml',
@@ -531,10 +531,6 @@ describe('CAP alerts', () => {
     const broken = await post(malformed, xml(sign(malformed)));
     expect(broken.status).toBe(400);
     expect(broken.body.errors[0].message).toMatch(/XML/);
-    const cancelAlert = fixture('cancel.xml');
-    const cancelling = await post(cancelAlert, xml(sign(cancelAlert)));
-    expect(cancelling.status).toBe(422);
-    expect(cancelling.body.errors[0].message).toMatch(/取消.*cancels/);
     const json = await post(typhoon, {
       'content-type': 'application/json',
       [CAP_SIGNATURE_HEADER]: sign(typhoon),
@@ -542,6 +538,102 @@ describe('CAP alerts', () => {
     expect(json.status).toBe(415);
     expect((await post(typhoon, xml(sign(typhoon)), operator)).status).toBe(403);
     expect((await as(undefined)('POST', '/api/campaigns/cap', typhoon, xml(sign(typhoon)))).status).toBe(401);
+    clock.now = new Date('2025-06-28T10:00:00+08:00');
+  });
+});
+
+describe('CAP alerts as really sent (test/events/cap)', () => {
+  type View = { id: string; status: string; target: { counties: string[] }; window: { end: string } };
+  const post = (name: string, who: Principal = cityAdmin, body = fixture(name)) =>
+    as(who)('POST', '/api/campaigns/cap', body, xml(sign(body)));
+  const counties = (items: View[]) => items.map((c) => c.target.counties[0]).sort();
+
+  it('drafts an alert without <expires>, its end assumed; an Update replaces it; a Cancel without <info> withdraws', async () => {
+    clock.now = new Date('2026-06-15T07:00:00+08:00');
+    const alert = await post('rainstorm-no-expires.xml');
+    expect(alert.status).toBe(201);
+    expect(alert.body.items).toHaveLength(1);
+    expect(alert.body.items[0]).toMatchObject({
+      kind: 'rainstorm',
+      target: { counties: [TAISHAN] },
+      window: { start: '2026-06-15T06:30:00+08:00', end: '2026-06-16T06:30:00+08:00' },
+      alert: { expiresAssumed: true },
+    });
+    const first = alert.body.items[0] as View;
+
+    clock.now = new Date('2026-06-15T10:00:00+08:00');
+    const update = await post('rainstorm-update.xml');
+    expect(update.status).toBe(201);
+    expect(counties(update.body.items)).toEqual([TAISHAN, KAIPING].sort());
+    for (const item of update.body.items) {
+      expect(item).toMatchObject({ status: 'draft', window: { end: '2026-06-16T09:30:00+08:00' } });
+      expect(item.alert.expiresAssumed).toBeUndefined();
+    }
+    expect(update.body.items.find((c: View) => c.target.counties[0] === TAISHAN).alert.supersedes).toEqual([
+      first.id,
+    ]);
+    expect(update.body.withdrawn.map((c: View) => [c.id, c.status])).toEqual([[first.id, 'cancelled']]);
+    const again = await post('rainstorm-update.xml');
+    expect(again.status).toBe(200);
+    expect(again.body.withdrawn.map((c: View) => c.id)).toEqual([first.id]);
+    expect((await as(taishanAdmin)('GET', `/api/campaigns/${first.id}`)).body.status).toBe('cancelled');
+
+    clock.now = new Date('2026-06-15T18:05:00+08:00');
+    const lifted = await post('rainstorm-cancel-no-info.xml');
+    expect(lifted.status).toBe(200);
+    expect(lifted.body.items).toEqual([]);
+    expect(counties(lifted.body.withdrawn)).toEqual([TAISHAN, TAISHAN, KAIPING].sort());
+    for (const item of update.body.items as View[]) {
+      expect((await api('GET', `/api/campaigns/${item.id}`)).body.status).toBe('cancelled');
+    }
+    clock.now = new Date('2025-06-28T10:00:00+08:00');
+  });
+
+  it('a Cancel with <info> withdraws the drafts it references and leaves an approved one to an administrator', async () => {
+    clock.now = new Date('2026-09-13T12:05:00+08:00');
+    // the typhoon alert of the first CAP test: Taishan's draft was approved there, Kaiping's is a draft
+    const reply = await post('cancel.xml');
+    expect(reply.status).toBe(200);
+    expect(counties(reply.body.withdrawn)).toEqual([KAIPING]);
+    expect(counties(reply.body.untouched)).toEqual([TAISHAN]);
+    expect(reply.body.untouched[0].status).toBe('approved');
+    // a county administrator withdraws only their own county's drafts
+    clock.now = new Date('2025-06-28T10:00:00+08:00');
+  });
+
+  it('maps the whole city (440700000000) to every county, and areas named only by <areaDesc>', async () => {
+    clock.now = new Date('2026-08-20T16:10:00+08:00');
+    const city = await post('typhoon-whole-city.xml');
+    expect(city.status).toBe(201);
+    expect(counties(city.body.items)).toEqual(Object.keys(policy.counties).sort());
+    expect(city.body.items[0].cadence.A.everyHours).toBe(12);
+    const mine = await post('typhoon-whole-city.xml', taishanAdmin);
+    expect(counties(mine.body.items)).toEqual([TAISHAN]);
+
+    clock.now = new Date('2027-01-10T07:30:00+08:00');
+    const named = await post('cold-areadesc-only.xml');
+    expect(named.status).toBe(201);
+    expect(counties(named.body.items)).toEqual([TAISHAN, KAIPING].sort());
+    expect(named.body.items[0].kind).toBe('cold');
+    clock.now = new Date('2025-06-28T10:00:00+08:00');
+  });
+
+  it('reads an alert of about 1.9 MB (a dense polygon), and refuses one over 2 MiB with 413', async () => {
+    clock.now = new Date('2026-07-01T15:00:00+08:00');
+    const grow = (target: number) => {
+      const base = fixture('polygon-large.xml');
+      const polygon = /<polygon>([^<]*)<\/polygon>/.exec(base)?.[1] ?? '';
+      const times = Math.ceil((target - base.length) / (polygon.length + 1));
+      return base.replace(polygon, Array.from({ length: times }, () => polygon).join(' '));
+    };
+    const large = grow(1_900_000);
+    expect(Buffer.byteLength(large)).toBeGreaterThan(1_800_000);
+    const reply = await post('polygon-large.xml', cityAdmin, large);
+    expect(reply.status).toBe(201);
+    expect(counties(reply.body.items)).toEqual([ENPING]);
+    const tooLarge = await post('polygon-large.xml', cityAdmin, grow(2_200_000));
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.errors[0].message).toMatch(/过大.*too large/);
     clock.now = new Date('2025-06-28T10:00:00+08:00');
   });
 });

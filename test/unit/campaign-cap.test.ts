@@ -16,8 +16,7 @@ import {
   verifyCapSignature,
 } from '../../shared/campaigns/cap.js';
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../fixtures/cap/${name}.xml`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`../events/cap/${name}.xml`, import.meta.url), 'utf8');
 const typhoon = fixture('typhoon-taishan-kaiping');
 const heat = fixture('heat-enping');
 const cancel = fixture('cancel');
@@ -185,7 +184,7 @@ describe('refusals', () => {
   });
 
   it('refuses a body that is too large', () => {
-    expect(refusal(() => parseCapAlert(`<a>${'x'.repeat(300_000)}</a>`)).code).toBe('cap.tooLarge');
+    expect(refusal(() => parseCapAlert(`<a>${'x'.repeat(2_200_000)}</a>`)).code).toBe('cap.tooLarge');
   });
 });
 
