@@ -14,6 +14,7 @@ import {
   noInputGoodbye,
   notifyPrompt,
   notifyThanks,
+  spokenLanguage,
   VOICES,
   wellGoodbye,
 } from './texts.js';
@@ -283,13 +284,9 @@ async function promptFor(
     if (!checkIn || !elder) return undefined;
     // a campaign's check-in plays the campaign's script in the elder's language
     const campaign = checkIn.campaignId ? await getCampaign(deps.db, checkIn.campaignId) : undefined;
-    const parts = checkInPromptParts(
-      elder.language,
-      elder.name,
-      elder.region.village,
-      campaign?.messages.call[elder.language],
-    );
-    return { text: parts.ask, language: elder.language, before: parts.before.slice(0, 8) };
+    const language = spokenLanguage(elder.language);
+    const parts = checkInPromptParts(language, elder.name, elder.region.village, campaign?.messages.call[language]);
+    return { text: parts.ask, language, before: parts.before.slice(0, 8) };
   }
   const c = await getCase(deps.db, context.ref);
   const elder = c ? await getElder(deps.db, c.elderId) : undefined;
