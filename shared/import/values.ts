@@ -123,10 +123,14 @@ const LANGUAGE = choices({
   白话: 'yue',
   普通话: 'cmn',
   国语: 'cmn',
+  台山话: 'tws',
+  台山: 'tws',
   yue: 'yue',
   cmn: 'cmn',
+  tws: 'tws',
   cantonese: 'yue',
   mandarin: 'cmn',
+  taishanese: 'tws',
 });
 const CHANNEL = choices({ 电话: 'voice', 语音: 'voice', 短信: 'sms', voice: 'voice', sms: 'sms' });
 /** 探访方式: how the visit contact visits (a home-visit plan), not the automated check-in channel */

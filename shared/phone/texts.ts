@@ -7,6 +7,13 @@ import type { CaseReason } from './case.js';
  */
 export type Language = 'yue' | 'cmn';
 
+/**
+ * The text-to-speech language for an elder's language: Taishanese (`tws`) has no text-to-speech, so a
+ * synthesised prompt speaks Cantonese to a Taishanese speaker; the domestic carriers play Taishanese
+ * recordings instead (shared/carriers/prompts.ts).
+ */
+export const spokenLanguage = (language: Language | 'tws'): Language => (language === 'tws' ? 'yue' : language);
+
 export const VOICES: Record<
   Language,
   { languageCode: string; voiceId: string; engine: 'neural' | 'standard' }

@@ -9,7 +9,7 @@ export type Living = (typeof LIVING)[number];
 export const ABILITY_GRADES = ['intact', 'mild', 'moderate', 'severe', 'total'] as const;
 export type AbilityGrade = (typeof ABILITY_GRADES)[number];
 
-export const LANGUAGES = ['yue', 'cmn'] as const;
+export const LANGUAGES = ['yue', 'cmn', 'tws'] as const;
 export const CHANNELS = ['voice', 'sms'] as const;
 export const RELATIONS = ['child', 'relative', 'neighbour', 'committee'] as const;
 export type Relation = (typeof RELATIONS)[number];
