@@ -36,6 +36,8 @@ const user = (username: string, role: Principal['role'], county?: string, townsh
 /** The synthetic demo users of the local stack (README lists them). */
 export const DEMO_USERS: readonly Principal[] = [
   user('city-admin', 'cityAdmin'),
+  // a second city administrator approves a city campaign over 500 elders another one created (issue 13)
+  user('city-admin2', 'cityAdmin'),
   user('pengjiang-admin', 'countyAdmin', '440703'),
   user('pengjiang-admin2', 'countyAdmin', '440703'),
   user('xinhui-admin', 'countyAdmin', '440705'),

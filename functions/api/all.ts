@@ -4,6 +4,7 @@ import { LOCAL_DEV_LINK_SECRET } from '../../shared/homevisits/links.js';
 import type { CampaignApiDeps } from '../campaigns/routes.js';
 import { importRoutes } from '../imports/routes.js';
 // reports (issue 4): begin
+import { registerExportRoutes } from '../reports/register-export.js';
 import { reportRoutes } from '../reports/routes.js';
 // reports (issue 4): end
 import { followUpRoutes, visitPageRoutes } from '../visit-page/routes.js';
@@ -33,6 +34,8 @@ export function makeApi(
       // reports (issue 4): begin
       ...reportRoutes(deps),
       // reports (issue 4): end
+      // register export (issue 13)
+      ...registerExportRoutes(deps),
     ],
     logger,
   );

@@ -3,6 +3,7 @@ import { type CampaignApiDeps, campaignRoutes } from '../campaigns/routes.js';
 import { caseRoutes } from './case-routes.js';
 import { contactRoutes } from './contact-routes.js';
 import { type HttpRoute, json, makeHttp } from './http.js';
+import { registerRoutes } from './register-routes.js';
 import { type ApiDeps, elderRoutes } from './routes.js';
 import { statsRoutes } from './stats-routes.js';
 
@@ -15,6 +16,8 @@ export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps>): HttpRoute
     ...contactRoutes(deps),
     ...campaignRoutes(deps),
     ...statsRoutes(deps),
+    // the whole register (issue 13)
+    ...registerRoutes(deps),
   ];
 }
 

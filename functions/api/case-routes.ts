@@ -63,7 +63,10 @@ export function acknowledgeByStaff(current: Case, by: string, now: Date): Case {
 export function caseRoutes(deps: ApiDeps) {
   const counties = Object.keys(deps.policy.counties).sort();
   const listQuery = z.strictObject({
-    county: z.string().refine((c) => Object.hasOwn(deps.policy.counties, c), msg('county.unknown')),
+    county: z
+      .string()
+      .refine((c) => Object.hasOwn(deps.policy.counties, c), msg('county.unknown'))
+      .optional(),
     status: z.enum(CASE_STATUSES).optional(),
   });
 
@@ -74,7 +77,10 @@ export function caseRoutes(deps: ApiDeps) {
     return c;
   };
 
-  /** The newest cases of one county, or of every county the caller sees, newest first. */
+  /**
+   * The newest cases of one county, or of every county the caller sees (the city administrator names
+   * none), newest first, with each county's counts side by side.
+   */
   const listRoute = async (event: HttpEvent): Promise<HttpResult> => {
     const principal = principalOf(event);
     const q = parseOrThrow(listQuery, event.queryStringParameters ?? {}, ['query']);
@@ -85,7 +91,15 @@ export function caseRoutes(deps: ApiDeps) {
       .filter((c) => (!q.status || c.status === q.status) && (!township || c.township === township))
       .sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.id.localeCompare(b.id))
       .map(maskedCase);
-    return json(200, { items });
+    // the counties side by side: what the list holds of each, by status
+    const byCounty = Object.fromEntries(
+      scope.map((county) => [county, Object.fromEntries(CASE_STATUSES.map((s) => [s, 0]))]),
+    ) as Record<string, Record<(typeof CASE_STATUSES)[number], number>>;
+    for (const c of items) {
+      const counts = byCounty[c.county];
+      if (counts) counts[c.status]++;
+    }
+    return json(200, { items, byCounty });
   };
 
   const getRoute = async (event: HttpEvent): Promise<HttpResult> => {

@@ -53,7 +53,11 @@ export function contactRoutes(deps: ApiDeps) {
   const patchBody = createBody
     .extend({ supervisors: contactSchema.shape.supervisors.removeDefault() })
     .partial();
-  const countyQuery = z.strictObject({ county: countyField });
+  // the city administrator names no county: every county they see
+  const countyQuery = z.strictObject({
+    county: countyField.optional(),
+    township: z.string().trim().min(1).max(50).optional(),
+  });
   const counties = Object.keys(deps.policy.counties).sort();
 
   /** A contact the caller sees, or the 404 of a missing one. */
@@ -155,7 +159,7 @@ export function contactRoutes(deps: ApiDeps) {
   const listRoute = async (event: HttpEvent): Promise<HttpResult> => {
     const principal = principalOf(event);
     const q = parseOrThrow(countyQuery, event.queryStringParameters ?? {}, ['query']);
-    const township = townshipInScope(principal);
+    const township = townshipInScope(principal, q.township);
     const items = (
       await Promise.all(
         countiesInScope(principal, counties, q.county).map((c) => listContactsByCounty(deps.db, c)),
@@ -180,13 +184,19 @@ export function contactRoutes(deps: ApiDeps) {
   const unpairedRoute = async (event: HttpEvent): Promise<HttpResult> => {
     const principal = principalOf(event);
     const q = parseOrThrow(countyQuery, event.queryStringParameters ?? {}, ['query']);
+    const township = townshipInScope(principal, q.township);
     const items: unknown[] = [];
     for (const county of countiesInScope(principal, counties, q.county)) {
       let cursor: string | undefined;
       do {
         const page = await listEldersByCounty(deps.db, { county, limit: PAGE, cursor });
         for (const e of page.items) {
-          if (e.status === 'active' && !e.contactId && seesPlace(principal, e.region))
+          if (
+            e.status === 'active' &&
+            !e.contactId &&
+            seesPlace(principal, e.region) &&
+            (!township || e.region.township === township)
+          )
             items.push({ id: e.id, name: e.name, category: e.category, region: e.region });
         }
         cursor = page.cursor;

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig } from '../../shared/config.js';
 import { createDb } from '../../shared/store/client.js';
 import { makeHttp } from '../api/http.js';
+import { registerExportRoutes } from './register-export.js';
 import { reportRoutes } from './routes.js';
 
 // read once per cold start; a bad variable fails here with its name
@@ -9,7 +10,8 @@ const config = loadConfig();
 const db = createDb({ tableName: config.tableName, endpoint: config.dynamodbEndpoint });
 
 /** GET /api/reports/monthly and /api/reports/open-obligations: the monthly statistics report. */
+const deps = { db, policy: config.policy, now: () => new Date() };
 export const handler = makeHttp(
-  reportRoutes({ db, policy: config.policy, now: () => new Date() }),
+  [...reportRoutes(deps), ...registerExportRoutes(deps)],
   new Logger({ serviceName: 'anxin-reports' }),
 );

@@ -16,7 +16,10 @@ export type ColumnKind =
   | 'language'
   | 'channel'
   | 'relation'
-  | 'consent';
+  | 'consent'
+  | 'visitMode'
+  | 'personTypes'
+  | 'ignore';
 
 export interface ColumnSpec {
   /** where the value goes in the registration body, as zod reports it ("region.county") */
@@ -28,15 +31,18 @@ export interface ColumnSpec {
   aliases?: readonly string[];
   /** required in register mode (the form cannot be filled without it) */
   required?: boolean;
+  /** read and checked, but not a field of the registration form (序号, 探访方式, 老年人类型's own value) */
+  notStored?: boolean;
 }
 
 const EC = 'emergencyContacts.0';
 
 /** The columns of the registration form in a county spreadsheet, in the template's order. */
 export const COLUMNS: readonly ColumnSpec[] = [
+  { path: 'rowNumber', label: '序号', kind: 'ignore', notStored: true, aliases: ['编号', 'No.', 'NO'] },
   { path: 'name', label: '姓名', kind: 'text', required: true, aliases: ['老人姓名'] },
   { path: 'gender', label: '性别', kind: 'gender', required: true },
-  { path: 'birthDate', label: '出生日期', kind: 'date', required: true, aliases: ['出生年月日'] },
+  { path: 'birthDate', label: '出生日期', kind: 'date', required: true, aliases: ['出生年月日', '出生年月'] },
   {
     path: 'idNumber',
     label: '身份证号',
@@ -50,7 +56,13 @@ export const COLUMNS: readonly ColumnSpec[] = [
     required: true,
     aliases: ['电话', '电话号码', '手机', '手机号码', '联系方式'],
   },
-  { path: 'address', label: '住址', kind: 'text', required: true, aliases: ['地址', '家庭住址', '现住址'] },
+  {
+    path: 'address',
+    label: '住址',
+    kind: 'text',
+    required: true,
+    aliases: ['地址', '家庭住址', '现住址', '居住地址', '现居住地址'],
+  },
   {
     path: 'region.county',
     label: '县（市、区）',
@@ -72,12 +84,28 @@ export const COLUMNS: readonly ColumnSpec[] = [
     required: true,
     aliases: ['村居', '村(社区)', '村(居)委', '村(居)委会', '社区', 'village'],
   },
-  { path: 'living', label: '居住情况', kind: 'living', required: true, aliases: ['居住状况', '居住类型'] },
+  {
+    path: 'living',
+    label: '居住情况',
+    kind: 'living',
+    required: true,
+    aliases: ['居住状况', '居住类型', '居住方式'],
+  },
   { path: 'emptyNest', label: '空巢', kind: 'flag', aliases: ['是否空巢'] },
   { path: 'leftBehind', label: '留守', kind: 'flag', aliases: ['是否留守'] },
-  { path: 'ability', label: '失能等级', kind: 'ability', aliases: ['能力等级', '失能情况', '失能'] },
+  {
+    path: 'ability',
+    label: '失能等级',
+    kind: 'ability',
+    aliases: ['能力等级', '失能情况', '失能', '是否失能', '自理能力'],
+  },
   { path: 'dementia', label: '失智', kind: 'flag', aliases: ['是否失智'] },
-  { path: 'disabilityGrade', label: '残疾等级', kind: 'disabilityGrade', aliases: ['残疾证等级', '残疾'] },
+  {
+    path: 'disabilityGrade',
+    label: '残疾等级',
+    kind: 'disabilityGrade',
+    aliases: ['残疾证等级', '残疾', '残疾情况', '残疾类别等级', '残疾证'],
+  },
   { path: 'lowIncome', label: '低保', kind: 'flag', aliases: ['是否低保', '低保户'] },
   {
     path: 'familyPlanningSpecial',
@@ -98,7 +126,17 @@ export const COLUMNS: readonly ColumnSpec[] = [
     aliases: ['同住老人失能、失智、残疾', '同住老人失能/失智/残疾'],
   },
   { path: 'language', label: '语言', kind: 'language', aliases: ['常用语言'] },
-  { path: 'channel', label: '回访方式', kind: 'channel', aliases: ['探访方式', '联系方式偏好'] },
+  { path: 'channel', label: '回访方式', kind: 'channel', aliases: ['联系方式偏好', '自动回访方式'] },
+  // how the visit contact visits: read and checked, not the check-in channel, not a field of the form
+  { path: 'visitMode', label: '探访方式', kind: 'visitMode', notStored: true, aliases: ['探访形式'] },
+  // several types in one cell set the flags they name (独居、失能)
+  {
+    path: 'personTypes',
+    label: '老年人类型',
+    kind: 'personTypes',
+    notStored: true,
+    aliases: ['类型', '困难类型', '特殊困难类型', '老人类型'],
+  },
   {
     path: `${EC}.name`,
     label: '紧急联系人',
@@ -109,13 +147,19 @@ export const COLUMNS: readonly ColumnSpec[] = [
     path: `${EC}.relation`,
     label: '紧急联系人关系',
     kind: 'relation',
-    aliases: ['与老人关系', 'emergencyContact.relation', 'emergencyContactRelation'],
+    aliases: ['与老人关系', '关系', 'emergencyContact.relation', 'emergencyContactRelation'],
   },
   {
     path: `${EC}.phone`,
     label: '紧急联系人电话',
     kind: 'phone',
-    aliases: ['紧急联系电话', 'emergencyContact.phone', 'emergencyContactPhone'],
+    aliases: [
+      '紧急联系电话',
+      '紧急联系人电话号码',
+      '紧急联系人手机',
+      'emergencyContact.phone',
+      'emergencyContactPhone',
+    ],
   },
   { path: 'contactId', label: '联系人编号', kind: 'optionalText', aliases: ['探访关爱服务联系人编号'] },
   { path: 'consent', label: '是否接受服务', kind: 'consent', aliases: ['接受服务意愿', '是否愿意接受服务'] },
@@ -221,4 +265,19 @@ export function findHeaderRow(rows: readonly { cells: readonly Cell[] }[]): numb
 export function missingRequired(columns: readonly SheetColumn[]): string[] {
   const present = new Set(columns.map((c) => c.spec.path));
   return COLUMNS.filter((c) => c.required && !present.has(c.path)).map((c) => c.label);
+}
+
+/** The first words of a sheet's footer lines: who filled it in, who checked it, when; totals. */
+const FOOTER =
+  /^(?:填表人|填报人|填表|审核人|审核|审批人|填表日期|填报日期|制表人|制表|制表日期|负责人|单位负责人|统计人|经办人|合计|总计|小计)(?:[:：\s]|$)/;
+
+/**
+ * True for a footer row (填表人：… 审核人：… 填表日期：…, 合计): its first filled cell starts with one of
+ * those words. Such rows are not data and are not counted.
+ * @example isFooterRow(['填表人：张三', undefined, '审核人：']) // true
+ */
+export function isFooterRow(cells: readonly Cell[]): boolean {
+  const first = cells.find((c) => c !== undefined && String(c).trim() !== '');
+  if (first === undefined || typeof first !== 'string') return false;
+  return FOOTER.test(first.normalize('NFKC').trim());
 }

@@ -18,7 +18,7 @@ import { findElderIdByPerson, getElder } from '../store/elders.js';
 import { createImportJob, finishImportJob, recordImportProgress } from '../store/imports.js';
 import { personKey } from '../store/keys.js';
 import { dateInPolicyZone, isoInPolicyZone } from '../time.js';
-import { findHeaderRow, matchHeaders, missingRequired, type SheetColumn } from './headers.js';
+import { findHeaderRow, isFooterRow, matchHeaders, missingRequired, type SheetColumn } from './headers.js';
 import { changedFields, overlayMerge, overlayRegister } from './merge.js';
 import { type ImportFile, type ImportFormat, ImportRejected, readSheet, type SheetRow } from './read.js';
 import { columnOf, msgWithRow, prepareMergeRow, prepareRegisterRow, validateBody } from './rows.js';
@@ -158,7 +158,8 @@ class ImportRun {
       ...unknown.map((h) => msg('import.unknownColumn', h)),
       ...repeated.map((h) => msg('import.repeatedColumn', h)),
     ];
-    const data = rows.slice(headerAt + 1);
+    // footer lines (填表人 / 审核人 / 填表日期, 合计) are not data
+    const data = rows.slice(headerAt + 1).filter((r) => !isFooterRow(r.cells));
     // the header and title rows go; only the data rows stay in memory from here on
     rows.length = 0;
     if (data.length === 0) throw new ImportRejected('import.emptyFile');

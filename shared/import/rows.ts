@@ -36,15 +36,22 @@ export function mapRow(
 ): MappedRow {
   const values = new Map<string, unknown>();
   const errors: ImportFieldError[] = [];
+  const implied = new Map<string, unknown>();
   for (const column of columns) {
     const { spec, header } = column;
     const reading = readCell(spec.kind, cells[column.index], header, policy);
     if (reading === undefined) {
       if (mode === 'register' && spec.required)
         errors.push({ path: spec.path, column: header, message: msg('text.required') });
-    } else if (reading.ok) values.set(spec.path, reading.value);
-    else errors.push({ path: spec.path, column: header, message: reading.message });
+    } else if (reading.ok) {
+      if (!spec.notStored) values.set(spec.path, reading.value);
+      for (const [path, value] of Object.entries(reading.also ?? {})) implied.set(path, value);
+    } else errors.push({ path: spec.path, column: header, message: reading.message });
   }
+  // what another cell implies (居住情况 空巢, 老年人类型 独居、失能) fills only what its own column left blank
+  for (const [path, value] of implied) if (!values.has(path)) values.set(path, value);
+  const filled = errors.filter((e) => e.message === msg('text.required') && values.has(e.path));
+  for (const e of filled) errors.splice(errors.indexOf(e), 1);
   for (const group of GROUPS) {
     const members = columns.filter((c) => groupOf(c.spec.path) === group);
     const started = members.some(

@@ -1,6 +1,6 @@
 import type { PolicyConfig } from '../config.js';
 import { msg } from '../i18n/messages.js';
-import { readIdNumber } from '../registration/id-number.js';
+import { readIdNumber, upgradeIdNumber } from '../registration/id-number.js';
 import type { ColumnKind } from './headers.js';
 import type { Cell } from './read.js';
 
@@ -9,7 +9,15 @@ import type { Cell } from './read.js';
  * 无), or a problem. Blank cells give undefined. Problems never quote the cell, which may hold a name,
  * a phone or an ID number that must not reach a log.
  */
-export type CellReading = { ok: true; value: unknown } | { ok: false; message: string } | undefined;
+export type CellReading =
+  | {
+      ok: true;
+      value: unknown;
+      /** other fields the cell also says (居住情况 空巢 is also the empty-nest flag), by form path */
+      also?: Record<string, unknown>;
+    }
+  | { ok: false; message: string }
+  | undefined;
 
 const ok = (value: unknown): CellReading => ({ ok: true, value });
 
@@ -42,13 +50,22 @@ const FLAG = choices({
 });
 const LIVING = choices({
   独居: 'alone',
+  // 空巢 and 留守 describe who is not at home: the elders live without their children
+  空巢: 'couple',
+  空巢老人: 'couple',
+  留守: 'other',
+  留守老人: 'other',
+  与配偶同住: 'couple',
+  与老伴同住: 'couple',
+  与子女同住: 'withFamily',
+  与儿女同住: 'withFamily',
+  与亲属同住: 'withFamily',
+  孤寡: 'alone',
   两老共同居住: 'couple',
   两老同住: 'couple',
   老年夫妻: 'couple',
   夫妻同住: 'couple',
-  与配偶同住: 'couple',
   与家人同住: 'withFamily',
-  与子女同住: 'withFamily',
   其他: 'other',
   alone: 'alone',
   couple: 'couple',
@@ -57,6 +74,16 @@ const LIVING = choices({
 });
 const ABILITY = choices({
   能力完好: 'intact',
+  // the way county sheets answer 失能: yes / no / partly / self-care
+  是: 'severe',
+  失能: 'severe',
+  全失能: 'total',
+  半失能: 'moderate',
+  部分失能: 'moderate',
+  自理: 'intact',
+  能自理: 'intact',
+  生活自理: 'intact',
+  生活能自理: 'intact',
   完好: 'intact',
   无: 'intact',
   否: 'intact',
@@ -102,11 +129,40 @@ const LANGUAGE = choices({
   mandarin: 'cmn',
 });
 const CHANNEL = choices({ 电话: 'voice', 语音: 'voice', 短信: 'sms', voice: 'voice', sms: 'sms' });
+/** 探访方式: how the visit contact visits (a home-visit plan), not the automated check-in channel */
+const VISIT_MODE = choices({
+  上门: 'home',
+  上门探访: 'home',
+  入户: 'home',
+  电话: 'phone',
+  电话探访: 'phone',
+  视频: 'video',
+  视频探访: 'video',
+});
 const RELATION = choices({
   子女: 'child',
   儿子: 'child',
   女儿: 'child',
   儿女: 'child',
+  儿媳: 'child',
+  女婿: 'child',
+  子: 'child',
+  女: 'child',
+  配偶: 'relative',
+  老伴: 'relative',
+  妻子: 'relative',
+  丈夫: 'relative',
+  孙子: 'relative',
+  孙女: 'relative',
+  外孙: 'relative',
+  外孙女: 'relative',
+  侄子: 'relative',
+  侄女: 'relative',
+  兄弟: 'relative',
+  姐妹: 'relative',
+  朋友: 'neighbour',
+  村干部: 'committee',
+  网格员: 'committee',
   亲属: 'relative',
   亲戚: 'relative',
   邻居: 'neighbour',
@@ -138,14 +194,16 @@ const HINTS: Partial<Record<ColumnKind, string>> = {
   gender: '男、女',
   date: 'YYYY-MM-DD、YYYY/M/D、YYYY年M月D日',
   county: '6 位代码或县（市、区）名称，如 440703、蓬江区',
-  living: '独居、两老共同居住、与家人同住、其他',
+  living: '独居、空巢、留守、与配偶同住、与子女同住、其他',
   flag: '是、否',
-  ability: '能力完好、轻度失能、中度失能、重度失能、完全失能',
-  disabilityGrade: '一级、二级、三级、四级',
+  ability: '是、否、半失能、自理，或能力完好、轻度失能、中度失能、重度失能、完全失能',
+  disabilityGrade: '如残疾证所写：肢体二级、视力一级；或一级至四级、无',
   language: '粤语、普通话',
   channel: '电话、短信',
   relation: '子女、亲属、邻居、村（居）委',
   consent: '是、否',
+  visitMode: '上门、电话、视频',
+  personTypes: '独居、空巢、留守、失能、失智、低保、计生特殊家庭，可多个，用顿号分隔',
 };
 
 /** The "unrecognised value" problem for a column, naming the column and what it accepts. */
@@ -215,24 +273,44 @@ function readIdNumberCell(cell: Exclude<Cell, undefined>): CellReading {
   if (typeof cell === 'number') {
     const digits = digitsOf(cell);
     // a number cell keeps at most 15-17 significant digits: accept it only if it still checks out
+    if (digits.length === 15) return ok(upgradeIdNumber(digits));
     if (digits.length >= 15 && !readIdNumber(digits).ok)
       return { ok: false, message: msg('import.idNumberAsNumber') };
     return ok(digits);
   }
   const text = textOf(cell).normalize('NFKC').replace(/[\s']/g, '');
   if (SCIENTIFIC.test(text)) return { ok: false, message: msg('import.idNumberAsNumber') };
-  return ok(text.toUpperCase());
+  // an old 15-digit number becomes the 18-character one (GB 11643)
+  return ok(upgradeIdNumber(text.toUpperCase()));
 }
 
+/** An extension after a landline (转 123, 分机123, ext. 123, -123 after a whole number): not dialled. */
+const EXTENSION = /(?:\s*(?:转|分机|ext\.?|x|#)\s*\d{1,5}|(?<=^0\d{2,3}-?\d{7,8})-\d{1,5})$/i;
+
+/**
+ * A phone cell: spaces, brackets and dashes as written, an extension dropped (nobody dials one).
+ * @example readPhone('138 0013 8000') // { ok: true, value: '13800138000' }
+ * @example readPhone('0750-3123456转123') // { ok: true, value: '0750-3123456' }
+ */
 function readPhone(cell: Exclude<Cell, undefined>): CellReading {
   const text = textOf(cell);
   // a landline typed as a number loses its leading 0 (0750-3123456 becomes 7503123456)
   if (typeof cell === 'number' && !text.startsWith('1')) return ok(`0${text}`);
-  return ok(text.normalize('NFKC'));
+  const cleaned = text
+    .normalize('NFKC')
+    .trim()
+    .replace(EXTENSION, '')
+    .replace(/[()（）]/g, '')
+    .replace(/\s+/g, '');
+  return ok(cleaned);
 }
 
 function readCounty(cell: Exclude<Cell, undefined>, policy: PolicyConfig): string | undefined {
-  const text = textOf(cell).normalize('NFKC').replace(/\s+/g, '');
+  // "江门市蓬江区", "广东省江门市台山市": the province and the city in front are dropped
+  const text = textOf(cell)
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/^(?:广东省?)?(?:江门市?)(?=.{2,})/, '');
   if (/^\d{6}$/.test(text)) return text;
   const lower = text.toLowerCase();
   for (const [code, names] of Object.entries(policy.counties)) {
@@ -242,6 +320,67 @@ function readCounty(cell: Exclude<Cell, undefined>, policy: PolicyConfig): strin
     if (lower === names.en.toLowerCase()) return code;
   }
   return undefined;
+}
+
+const GRADE_WORDS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, '1': 1, '2': 2, '3': 3, '4': 4 };
+/** 残疾证 kinds: 视力 听力 言语 肢体 智力 精神 多重 */
+const DISABILITY_KIND = /^(?:视力|听力|言语|语言|肢体|智力|精神|多重)(?:残疾)?/;
+
+/**
+ * A disability as written on the certificate: 肢体二级, 二级肢体, 视力残疾一级, 3级; 无 for none.
+ * @example readDisability('肢体二级') // 2
+ */
+function readDisability(cell: Exclude<Cell, undefined>): number | null | undefined {
+  const known = fromTable(DISABILITY, cell);
+  if (known !== undefined) return known;
+  const text = word(textOf(cell)).replace(DISABILITY_KIND, '').replace(/残疾$/, '');
+  const m = /^(?:第)?([一二三四1-4])级(?:.*)?$/.exec(text) ?? /^([一二三四1-4])级/.exec(text);
+  if (m?.[1]) return GRADE_WORDS[m[1]];
+  // 二级肢体: the grade in front of the kind
+  const front = /^([一二三四1-4])级(?:视力|听力|言语|语言|肢体|智力|精神|多重)/.exec(word(textOf(cell)));
+  return front?.[1] ? GRADE_WORDS[front[1]] : undefined;
+}
+
+/** The words of a 老年人类型 cell, each with the fields it sets. 高龄 and 特困 follow from other columns. */
+const PERSON_TYPES = new Map<string, Record<string, unknown>>(
+  Object.entries({
+    独居: { living: 'alone' },
+    独居老人: { living: 'alone' },
+    孤寡: { living: 'alone' },
+    空巢: { emptyNest: true },
+    空巢老人: { emptyNest: true },
+    留守: { leftBehind: true },
+    留守老人: { leftBehind: true },
+    失能: { ability: 'severe' },
+    半失能: { ability: 'moderate' },
+    失智: { dementia: true },
+    低保: { lowIncome: true },
+    低保户: { lowIncome: true },
+    计生特殊家庭: { familyPlanningSpecial: true },
+    计划生育特殊家庭: { familyPlanningSpecial: true },
+    失独: { familyPlanningSpecial: true },
+    高龄: {},
+    高龄老人: {},
+  }).map(([k, v]) => [word(k), v]),
+);
+
+/**
+ * A 老年人类型 cell with one or several types (独居、失能 / 独居,低保 / 独居 失能): the flags they set.
+ * Any word not understood makes the cell a problem: a flag is never silently dropped.
+ */
+function readPersonTypes(cell: Exclude<Cell, undefined>): Record<string, unknown> | undefined {
+  const parts = textOf(cell)
+    .normalize('NFKC')
+    .split(/[、,，;；/\s+]+/)
+    .map((p) => word(p))
+    .filter(Boolean);
+  const fields: Record<string, unknown> = {};
+  for (const part of parts) {
+    const set = PERSON_TYPES.get(part);
+    if (!set) return undefined;
+    Object.assign(fields, set);
+  }
+  return fields;
 }
 
 function fromTable<T>(table: ReadonlyMap<string, T>, cell: Exclude<Cell, undefined>): T | undefined {
@@ -282,12 +421,28 @@ export function readCell(kind: ColumnKind, cell: Cell, header: string, policy: P
       return table(GENDER);
     case 'flag':
       return table(FLAG);
-    case 'living':
-      return table(LIVING);
+    case 'living': {
+      const living = fromTable(LIVING, cell);
+      if (living === undefined) return badValue(kind, header);
+      const said = word(textOf(cell));
+      if (said.startsWith('空巢')) return { ok: true, value: living, also: { emptyNest: true } };
+      if (said.startsWith('留守')) return { ok: true, value: living, also: { leftBehind: true } };
+      return ok(living);
+    }
     case 'ability':
       return table(ABILITY);
-    case 'disabilityGrade':
-      return table(DISABILITY);
+    case 'disabilityGrade': {
+      const grade = readDisability(cell);
+      return grade === undefined ? badValue(kind, header) : ok(grade);
+    }
+    case 'visitMode':
+      return table(VISIT_MODE);
+    case 'personTypes': {
+      const fields = readPersonTypes(cell);
+      return fields === undefined ? badValue(kind, header) : { ok: true, value: undefined, also: fields };
+    }
+    case 'ignore':
+      return undefined;
     case 'language':
       return table(LANGUAGE);
     case 'channel':

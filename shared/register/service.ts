@@ -18,6 +18,7 @@ import { createElder, eldersOnAgeLine, getElder, replaceElder } from '../store/e
 import { dateInPolicyZone, isoInPolicyZone } from '../time.js';
 import { parseOrThrow } from '../validation.js';
 import type { Actor, AuditEntry, Elder } from './elder.js';
+import { labelForm } from './labels.js';
 
 export interface RegisterDeps {
   db: Db;
@@ -33,9 +34,21 @@ export function registrationOf(elder: Elder): Registration {
   ) as Registration;
 }
 
-/** Validates a registration body against the form for the configured counties. */
+/**
+ * Validates a registration body against the form for the configured counties; each problem names the
+ * field's label ("联系电话：…").
+ */
 export function parseRegistration(policy: PolicyConfig, body: unknown): Registration {
-  return parseOrThrow(makeRegistrationSchema(policy.counties), body);
+  return labelledParse(() => parseOrThrow(makeRegistrationSchema(policy.counties), body));
+}
+
+function labelledParse<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof ValidationFailed) throw new ValidationFailed(labelForm(error.errors));
+    throw error;
+  }
 }
 
 function classifyOrRefuse(policy: PolicyConfig, registration: Registration, today: string) {
@@ -113,8 +126,10 @@ export async function updateElder(
   body: unknown,
   by: Actor,
   action: AuditEntry['action'] = 'update',
+  /** why (a status change's note), kept on the audit entry */
+  reason?: string,
 ): Promise<Elder> {
-  const patch = parseOrThrow(patchSchema, body);
+  const patch = labelledParse(() => parseOrThrow(patchSchema, body));
   const { categoryOverride, status, callWindows, ...formChanges } = patch as z.output<typeof patchSchema> &
     Record<string, unknown>;
   const changedForm = Object.keys(formChanges).filter((k) => formChanges[k] !== undefined);
@@ -140,7 +155,7 @@ export async function updateElder(
     deps,
     before,
     merged,
-    { categoryOverride, status, callWindows, fields: changedForm },
+    { categoryOverride, status, callWindows, fields: changedForm, ...(reason ? { reason } : {}) },
     by,
     action,
   );
@@ -156,6 +171,7 @@ export async function applyChange(
     status?: Elder['status'] | undefined;
     callWindows?: Elder['callWindows'] | null | undefined;
     fields: string[];
+    reason?: string;
   },
   by: Actor,
   action: AuditEntry['action'],
@@ -209,6 +225,7 @@ export async function applyChange(
     newCategory: after.category,
     ...(before.status !== after.status ? { oldStatus: before.status, newStatus: after.status } : {}),
     ...(change.categoryOverride ? { reason: change.categoryOverride.reason } : {}),
+    ...(change.reason && !change.categoryOverride ? { reason: change.reason } : {}),
   };
   await replaceElder(deps.db, before, after, audit, randomUUID());
   return after;

@@ -21,5 +21,6 @@ export type Category = (typeof CATEGORIES)[number];
 export const RULES = ['A1', 'A2', 'A3', 'A4', 'B1', 'B2', 'B3', 'C'] as const;
 export type RuleCode = (typeof RULES)[number];
 
-export const ELDER_STATUS = ['active', 'moved', 'died', 'left'] as const;
+/** active; in hospital (住院, check-ins pause); moved away (迁出); died (去世); left the service (退出) */
+export const ELDER_STATUS = ['active', 'hospital', 'moved', 'died', 'left'] as const;
 export type ElderStatus = (typeof ELDER_STATUS)[number];

@@ -33,3 +33,15 @@ export function makeIdNumber(region: string, birthDate: string, sequence: number
   const first17 = `${region}${birthDate.replaceAll('-', '')}${String(sequence).padStart(3, '0')}`;
   return first17 + idNumberCheckChar(first17);
 }
+
+/**
+ * The 18-character form of an old 15-digit ID number (GB 11643-1999 appendix): the year gains "19"
+ * (15-digit numbers were issued to people born 1900–1999) and the check character is computed.
+ * Anything that is not 15 digits is returned as it came.
+ * @example upgradeIdNumber('440703450302123') // '44070319450302123' + check character
+ */
+export function upgradeIdNumber(value: string): string {
+  if (!/^\d{15}$/.test(value)) return value;
+  const first17 = `${value.slice(0, 6)}19${value.slice(6)}`;
+  return first17 + idNumberCheckChar(first17);
+}

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentChange, ContactNotFound, ElderAlreadyRegistered } from '../errors.js';
 import type { AuditEntry, Elder } from '../register/elder.js';
+import type { SearchRow } from '../register/search.js';
 import type { Category } from '../registration/fields.js';
 import type { IsoDate } from '../time.js';
 import type { Db } from './client.js';
@@ -417,4 +418,72 @@ export async function listRefusals(db: Db, elderId: string): Promise<RefusalReco
   return (await queryPrefix(db, elderKeys.profile(elderId).pk, 'REFUSAL#')).map((i) =>
     strip<RefusalRecord>(i),
   );
+}
+
+/** The fields of a register search (shared/register/search.ts `SearchRow`). */
+const SEARCH_FIELDS = [
+  'id',
+  'name',
+  'gender',
+  'birthDate',
+  'idNumber',
+  'phone',
+  'region',
+  'category',
+  'computedCategory',
+  'status',
+  'consent',
+  'contactId',
+  'registeredOn',
+] as const;
+
+/**
+ * A county's elders projected to what a register search filters, sorts and shows (issue 13): gsi1
+ * `COUNTY#<county>` begins_with `ELDER#`, every page. Read capacity is billed on the items' whole size
+ * (a projection does not lower it); `meter` adds up what DynamoDB reports.
+ */
+export async function readSearchRows(
+  db: Db,
+  county: string,
+  meter: { units: number; pages: number } = { units: 0, pages: 0 },
+): Promise<SearchRow[]> {
+  const names = Object.fromEntries(SEARCH_FIELDS.map((f, i) => [`#f${i}`, f]));
+  const { indexName, partitionKey, sortKey } = registerTable.byCounty;
+  const rows: SearchRow[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        IndexName: indexName,
+        KeyConditionExpression: `${partitionKey} = :pk AND begins_with(${sortKey}, :prefix)`,
+        ExpressionAttributeValues: { ':pk': `COUNTY#${county}`, ':prefix': 'ELDER#' },
+        ExpressionAttributeNames: names,
+        ProjectionExpression: Object.keys(names).join(', '),
+        ReturnConsumedCapacity: 'TOTAL',
+        ExclusiveStartKey: start,
+      }),
+    );
+    meter.pages++;
+    meter.units += page.ConsumedCapacity?.CapacityUnits ?? 0;
+    for (const item of page.Items ?? []) rows.push(item as SearchRow);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return rows;
+}
+
+/**
+ * The search rows of a few elders by id (an exact ID number or phone number names at most a few):
+ * one consistent read of each profile.
+ */
+export async function getSearchRows(db: Db, ids: readonly string[]): Promise<SearchRow[]> {
+  const rows = await Promise.all(
+    [...new Set(ids)].map(async (id) => {
+      const out = await db.doc.send(
+        new GetCommand({ TableName: db.tableName, Key: elderKeys.profile(id), ConsistentRead: true }),
+      );
+      return out.Item ? (strip<Elder>(out.Item) as SearchRow) : undefined;
+    }),
+  );
+  return rows.filter((r): r is SearchRow => r !== undefined);
 }

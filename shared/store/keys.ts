@@ -158,3 +158,12 @@ export const statsKeys = {
   }),
   dayPartition: (date: string) => `STATS#DAY#${date}`,
 };
+
+/** register exports on the audit trail (issue 13): one partition per county, `city` for the whole city */
+export const exportKeys = {
+  entry: (scope: string, at: string, exportId: string) => ({
+    pk: `EXPORTS#${scope}`,
+    sk: `${at}#${exportId}`,
+  }),
+  partition: (scope: string) => `EXPORTS#${scope}`,
+};

@@ -398,6 +398,52 @@ const ROWS: Record<string, Row> = {
     snapshot: async (d) => (await listVisits(db, d.elder, '2025-01-01', '2025-12-31')).length,
   },
 
+  // the whole register (issue 13)
+  'GET /api/elders/search': {
+    roles: ALL,
+    scope: 'place',
+    ok: 200,
+    request: (_d, where) => ({
+      method: 'GET',
+      url: `/api/elders/search?county=${PLACE[where].county}&township=${encodeURIComponent(PLACE[where].township)}`,
+    }),
+  },
+  'GET /api/reports/register': {
+    roles: ALL,
+    scope: 'place',
+    ok: 200,
+    request: (_d, where) => ({
+      method: 'GET',
+      url: `/api/reports/register?county=${PLACE[where].county}&township=${encodeURIComponent(PLACE[where].township)}`,
+    }),
+  },
+  'GET /api/exports': {
+    roles: ADMINS,
+    scope: 'county',
+    ok: 200,
+    request: (_d, where) => ({ method: 'GET', url: `/api/exports?county=${PLACE[where].county}` }),
+  },
+  'POST /api/elders/{id}/status': {
+    roles: ADMINS,
+    scope: 'item',
+    ok: 200,
+    fresh: async (where) => ({ elder: await newElder(where) }),
+    request: (d) => ({ method: 'POST', url: `/api/elders/${d.elder}/status`, body: { status: 'hospital' } }),
+    snapshot: elderVersion,
+  },
+  'POST /api/elders/{id}/category': {
+    roles: ADMINS,
+    scope: 'item',
+    ok: 200,
+    fresh: async (where) => ({ elder: await newElder(where) }),
+    request: (d) => ({
+      method: 'POST',
+      url: `/api/elders/${d.elder}/category`,
+      body: { category: 'A', reason: '矩阵调整' },
+    }),
+    snapshot: elderVersion,
+  },
+
   'GET /api/cases': {
     roles: ALL,
     scope: 'county',

@@ -62,8 +62,24 @@ describe('GET /api/cases', () => {
     expect(reply).toMatchObject({ status: 200, body: { items: [] } });
   });
 
+  it('lists every county for the city administrator who names none, counties side by side', async () => {
+    const reply = await api('GET', '/api/cases');
+    expect(reply.status).toBe(200);
+    expect(reply.body.items.map((c: { elderId: string }) => c.elderId).sort()).toEqual(
+      [first.id, second.id].sort(),
+    );
+    expect(reply.body.byCounty['440703']).toEqual({ open: 2, acknowledged: 0, closed: 0 });
+    expect(reply.body.byCounty['440781']).toEqual({ open: 0, acknowledged: 0, closed: 0 });
+    expect(Object.keys(reply.body.byCounty)).toHaveLength(7);
+  });
+
+  it('lists a county administrator their own county without naming it', async () => {
+    const reply = await api.as(countyAdmin('440781', 'ts-admin'))('GET', '/api/cases');
+    expect(reply).toMatchObject({ status: 200, body: { items: [], byCounty: { '440781': { open: 0 } } } });
+    expect(Object.keys(reply.body.byCounty)).toEqual(['440781']);
+  });
+
   it.each([
-    ['/api/cases', 'query.county'],
     ['/api/cases?county=999999', 'query.county'],
     ['/api/cases?county=440703&status=pending', 'query.status'],
     ['/api/cases?county=440703&colour=red', 'query'],

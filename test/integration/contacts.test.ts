@@ -66,7 +66,7 @@ describe('contacts API', () => {
     const paths = reply.body.errors.map((e: { path: string }) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['phone', 'role', 'county']));
     for (const e of reply.body.errors) expect(isBilingual(e.message), e.message).toBe(true);
-    const noCounty = await api('GET', '/api/contacts');
+    const noCounty = await api('GET', '/api/contacts?county=999999');
     expect(noCounty.status).toBe(400);
     expect(isBilingual(noCounty.body.errors[0].message)).toBe(true);
     const badPatch = await api('PATCH', `/api/contacts/${await createContact()}`, { phone: 'abc' });
@@ -96,6 +96,15 @@ describe('contacts API', () => {
     expect(reply.status).toBe(200);
     expect(reply.body.items.map((c: { id: string }) => c.id)).toEqual([id]);
   });
+
+  it('lists every county’s contacts for the city administrator, and one township’s when asked', async () => {
+    const here = await createContact({ county: '440785', township: '恩城街道' });
+    const there = await createContact({ county: '440785', township: '大田镇' });
+    const all = (await api('GET', '/api/contacts')).body.items.map((c: { id: string }) => c.id);
+    expect(all).toEqual(expect.arrayContaining([here, there]));
+    const one = await api('GET', `/api/contacts?county=440785&township=${encodeURIComponent('恩城街道')}`);
+    expect(one.body.items.map((c: { id: string }) => c.id)).toEqual([here]);
+  });
 });
 
 describe('pairing', () => {
@@ -109,7 +118,13 @@ describe('pairing', () => {
     expect(lone.status).toBe(201);
     const unpaired = await api('GET', '/api/elders/unpaired?county=440784');
     expect(unpaired.body.items.map((e: { id: string }) => e.id)).toEqual([lone.body.id]);
-    expect((await api('GET', '/api/elders/unpaired')).status).toBe(400);
+    const everywhere = await api('GET', '/api/elders/unpaired');
+    expect(everywhere.body.items.map((e: { id: string }) => e.id)).toContain(lone.body.id);
+    const elsewhere = await api(
+      'GET',
+      `/api/elders/unpaired?county=440784&township=${encodeURIComponent('三埠街道')}`,
+    );
+    expect(elsewhere.body.items).toEqual([]);
 
     expect((await api('PATCH', `/api/elders/${lone.body.id}`, { contactId })).status).toBe(200);
     expect((await api('GET', '/api/elders/unpaired?county=440784')).body.items).toEqual([]);

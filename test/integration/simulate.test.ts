@@ -340,6 +340,6 @@ describe('npm run simulate', () => {
     rmSync(dir, { recursive: true });
     expect(out.status).toBe(2);
     expect(out.stderr).toContain('场景文件有误 / The scenario is not valid');
-    expect(out.stderr).toMatch(/days: 数值过小.* \/ Too small/);
+    expect(out.stderr).toMatch(/days: 不能小于 1 \/ Must be at least 1/);
   });
 });

@@ -8,6 +8,7 @@ import {
   withLocalAuthorizer,
 } from '../../local/auth.js';
 import { toEvent } from '../../local/server.js';
+import { type Campaign, isCreator } from '../../shared/campaigns/campaign.js';
 
 /** A handler that answers with the claims it was given, as the API would see them. */
 const echo = withLocalAuthorizer(async (event) => ({
@@ -63,6 +64,16 @@ describe('local login', () => {
     notJson.event.body = '{';
     expect((await notJson.send()).statusCode).toBe(400);
     expect((await call('GET', '/auth/login')).statusCode).toBe(405);
+  });
+
+  it('has two city administrators, so one approves a city campaign the other created', async () => {
+    const first = (await login('city-admin')).body.principal;
+    const second = (await login('city-admin2')).body.principal;
+    expect(first).toMatchObject({ role: 'cityAdmin' });
+    expect(second).toEqual({ username: 'city-admin2', role: 'cityAdmin' });
+    const campaign = { createdBy: 'cityAdmin:city-admin', createdBySub: 'local-city-admin' } as Campaign;
+    expect(isCreator(campaign, { actor: 'cityAdmin:city-admin2', sub: 'local-city-admin2' })).toBe(false);
+    expect(isCreator(campaign, { actor: 'cityAdmin:city-admin', sub: 'local-city-admin' })).toBe(true);
   });
 
   it('logs out by clearing the cookie', async () => {
