@@ -4,7 +4,7 @@
  * On AWS the same files are on S3 behind CloudFront and the infra writes the Cognito config.json.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { bundleConsole, type ConsoleFile } from '../console/build.js';
+import { bundleConsole, type ConsoleFile, ICON_STYLE_HASH } from '../console/build.js';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
@@ -15,8 +15,7 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' ${ICON_STYLE_HASH}; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
 };
 
 export interface ConsoleSite {

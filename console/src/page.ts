@@ -1,20 +1,13 @@
-/** What a page gets: where to draw, its path parameters, who is logged in, and when it is left. */
-
+/** What a page gets: who is logged in and its path parameters; helpers shared by the pages. */
+import { useEffect, useRef } from 'react';
 import { lang } from './i18n.js';
 import type { Me } from './session.js';
 
-export interface PageContext {
-  main: HTMLElement;
+export interface PageProps {
+  me: Me;
   /** the path's parameters (ids only: nothing personal is ever in the URL) */
   params: string[];
-  me: Me;
-  /** aborted when the user leaves the page: stops polling and pending requests */
-  signal: AbortSignal;
-  /** sets the document title (the page heading) */
-  title: (text: string) => void;
 }
-
-export type Page = (ctx: PageContext) => Promise<void>;
 
 /** A county's name in the current language, from the counties the principal sees. */
 export function countyName(me: Me, code: string | null | undefined): string {
@@ -28,17 +21,25 @@ export function defaultCounty(me: Me): string {
   return me.principal.county ?? me.counties[0]?.code ?? '';
 }
 
-/** Runs `tick` every `ms` until the page is left (the first run now). */
-export function every(signal: AbortSignal, ms: number, tick: () => Promise<void>): void {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const run = async () => {
-    if (signal.aborted) return;
-    try {
-      await tick();
-    } finally {
-      if (!signal.aborted) timer = setTimeout(run, ms);
-    }
-  };
-  signal.addEventListener('abort', () => clearTimeout(timer));
-  void run();
+/** Runs `tick` every `ms` while the component is shown (the first run now); stops when it goes. */
+export function useEvery(ms: number, tick: (signal: AbortSignal) => Promise<void>): void {
+  const latest = useRef(tick);
+  latest.current = tick;
+  useEffect(() => {
+    const abort = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const run = async () => {
+      if (abort.signal.aborted) return;
+      try {
+        await latest.current(abort.signal);
+      } finally {
+        if (!abort.signal.aborted) timer = setTimeout(run, ms);
+      }
+    };
+    void run();
+    return () => {
+      abort.abort();
+      clearTimeout(timer);
+    };
+  }, [ms]);
 }

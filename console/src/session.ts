@@ -131,7 +131,7 @@ export function storedToken(): string | undefined {
   }
 }
 
-export function useToken(token: string | undefined): void {
+export function setToken(token: string | undefined): void {
   configureApi({ token });
   try {
     if (token) sessionStorage.setItem(TOKEN_KEY, token);
@@ -247,7 +247,7 @@ export class CognitoSignIn {
     const token = answer.AuthenticationResult?.IdToken;
     if (token) {
       this.session = '';
-      useToken(token);
+      setToken(token);
       return { step: 'done' };
     }
     this.keep(answer.Session);
@@ -361,13 +361,13 @@ export async function login(
     const flow = new CognitoSignIn(config, username);
     return { step: await flow.start(password), flow };
   }
-  useToken(await loginLocal(config, username, password));
+  setToken(await loginLocal(config, username, password));
   return { step: { step: 'done' } };
 }
 
 /** Forgets the token; locally also clears the session cookie the login set. */
 export function logout(config: ConsoleConfig): void {
-  useToken(undefined);
+  setToken(undefined);
   if (config.auth === 'local')
     void fetch(`${config.apiBase ?? ''}/auth/logout`, { method: 'POST' }).catch(() => undefined);
 }

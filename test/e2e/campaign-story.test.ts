@@ -77,7 +77,7 @@ beforeAll(async () => {
     }
   }
   if (!elder) throw new Error('no hand-answered voice elder of category A or B on /phone');
-}, 300_000);
+}, 900_000);
 
 afterAll(async () => {
   for (const c of people) await c.close();

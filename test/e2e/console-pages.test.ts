@@ -38,7 +38,7 @@ const PAGES = [
 beforeAll(async () => {
   await stack.start();
   browser = await launchChromium();
-}, 300_000);
+}, 900_000);
 
 afterAll(async () => {
   await browser?.close();

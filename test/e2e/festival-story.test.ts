@@ -85,7 +85,7 @@ beforeAll(async () => {
       answered.push({ id: e.id, number: p.number, language: e.language });
   }
   if (answered.length < 2) throw new Error('fewer than two hand-answered A or B voice elders on /phone');
-}, 300_000);
+}, 900_000);
 
 afterAll(async () => {
   await context?.close();

@@ -9,9 +9,9 @@ import {
   meetsPasswordPolicy,
   otpauthUri,
   SignInError,
+  setToken,
   storedToken,
   totpCode,
-  useToken,
 } from '../../console/src/session.js';
 
 /**
@@ -77,7 +77,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  useToken(undefined);
+  setToken(undefined);
   vi.unstubAllGlobals();
 });
 
