@@ -1,15 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type CampaignApiDeps, campaignRoutes } from '../campaigns/routes.js';
-import { capacityRoutes } from './capacity-routes.js';
 // roll call, absences, signals (issue 16): begin
 import { absenceRoutes } from './absence-routes.js';
+import { capacityRoutes } from './capacity-routes.js';
 // roll call, absences, signals (issue 16): end
 import { caseRoutes } from './case-routes.js';
 import { contactRoutes } from './contact-routes.js';
 import { type HttpRoute, json, makeHttp } from './http.js';
 import { phoneRoutes } from './phone-routes.js';
-import { reviewRoutes } from './review-routes.js';
 import { registerRoutes } from './register-routes.js';
+import { reviewRoutes } from './review-routes.js';
 import { type ApiDeps, elderRoutes } from './routes.js';
 import { statsRoutes } from './stats-routes.js';
 

@@ -23,7 +23,7 @@ export type ColumnKind =
   | 'partner'
   | 'registeredHome'
   | 'disabilityType'
-// definitions (issue 14): end
+  // definitions (issue 14): end
   | 'visitMode'
   | 'personTypes'
   | 'ignore';

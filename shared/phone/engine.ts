@@ -75,7 +75,7 @@ import {
   type VoiceProvider,
 } from './providers.js';
 import { replyMeaning } from './replies.js';
-import { ackConfirmText, caseClosedText, caseText, checkInText } from './texts.js';
+import { ackConfirmText, caseClosedText, caseText, checkInText, spokenLanguage } from './texts.js';
 import { nextWindowStart } from './windows.js';
 
 /** What the phone-visit engine needs: storage, the queue, the providers, the pacer and the clock. */
@@ -800,9 +800,11 @@ async function dispatchAttempt(
   const now = deps.now();
   if (nextWindowStart(now, windowsOf(deps, elder)).getTime() !== now.getTime()) return 'deferred';
   const context: CallContext = { purpose: 'checkIn', ref: checkInId, n, county: peek.county };
+  // Taishanese has no text-to-speech: a synthesised prompt speaks Cantonese (carriers play recordings)
+  const language = spokenLanguage(elder.language);
   const prompt = checkInCallPrompt(
-    { name: elder.name, language: elder.language, village: elder.region.village },
-    campaign?.messages.call[elder.language],
+    { name: elder.name, language, village: elder.region.village },
+    campaign?.messages.call[language],
   );
   const token = callToken(context);
   if (attempt.channel === 'voice') {
