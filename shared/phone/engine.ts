@@ -28,6 +28,7 @@ import {
   saveCall,
   saveCase,
   saveCheckIn,
+  setCheckInDue,
   setPlannerCursor,
   startCheckIn,
   type TransactItem,
@@ -225,8 +226,19 @@ export async function runPlanner(deps: PhoneDeps): Promise<PlannerResult> {
   return result;
 }
 
+/**
+ * A check-in staff ask for by hand ("check in now"): opened at once (not at the planner's next run),
+ * its first call in the priority lane, ahead of any backlog and inside the same limits. Only inside
+ * the elder's windows (the caller checks); refused when one is open or the schedule is suspended.
+ */
+export async function checkInNow(deps: PhoneDeps, elderId: string): Promise<'started' | 'alreadyOpen'> {
+  const now = deps.now();
+  if (!(await setCheckInDue(deps.db, elderId, now.toISOString(), now))) return 'alreadyOpen';
+  return (await startDue(deps, elderId, now, true)) ? 'started' : 'alreadyOpen';
+}
+
 /** Opens the check-in of a due schedule (never a second open one, nothing for refusals). */
-async function startDue(deps: PhoneDeps, elderId: string, now: Date): Promise<boolean> {
+async function startDue(deps: PhoneDeps, elderId: string, now: Date, priority = false): Promise<boolean> {
   const schedule = await getSchedule(deps.db, elderId);
   const elder = await getElder(deps.db, elderId);
   if (!schedule || !elder || !receivesCheckIns(elder) || schedule.suspended || schedule.openCheckInId) {
@@ -244,6 +256,7 @@ async function startDue(deps: PhoneDeps, elderId: string, now: Date): Promise<bo
     now,
     windows: windowsOf(deps, elder),
     campaignId: campaign?.id,
+    priority,
   });
   try {
     await startCheckIn(deps.db, schedule, checkIn, now, [
