@@ -7,7 +7,12 @@ describe('the pacer’s places among the calls in progress', () => {
   it('hands out at most the limit, keeps the reserved ones for priority calls, and lets a lost one lapse', async () => {
     const db = await freshDb();
     let now = Date.parse('2025-07-01T01:00:00Z');
-    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+    const clock = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        now += ms;
+      },
+    };
     const pacer = dynamoPacer(db, { ...DEFAULT_LIMITS, callsInProgress: 3, reservedForPriority: 1 }, clock);
     const a = await pacer.startCall('a');
     const b = await pacer.startCall('b');
