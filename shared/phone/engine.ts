@@ -170,10 +170,13 @@ async function withRetry<T>(work: () => Promise<T>, tries = 6): Promise<T> {
 // Planner
 
 export interface PlannerResult {
+  /** items found due this run (schedules, check-ins, cases) */
   due: number;
   started: number;
   jobs: number;
   capacity: number;
+  /** how long the oldest item found due had waited, in minutes (null when nothing was due) */
+  oldestDueMinutes: number | null;
 }
 
 const bucketOf = (d: Date) => d.toISOString().slice(0, 13);
@@ -196,7 +199,7 @@ export async function runPlanner(deps: PhoneDeps): Promise<PlannerResult> {
   const now = deps.now();
   const nowBucket = bucketOf(now);
   const cursor = (await getPlannerCursor(deps.db)) ?? bucketOf(new Date(now.getTime() - 24 * 3_600_000));
-  const result: PlannerResult = { due: 0, started: 0, jobs: 0, capacity: 0 };
+  const result: PlannerResult = { due: 0, started: 0, jobs: 0, capacity: 0, oldestDueMinutes: null };
   let oldestFailed: string | undefined;
   for (
     let t = new Date(`${cursor}:00:00.000Z`);
@@ -208,6 +211,9 @@ export async function runPlanner(deps: PhoneDeps): Promise<PlannerResult> {
       result.capacity += capacity;
       for (const item of items) {
         result.due++;
+        const waited = Math.max(0, Math.round((now.getTime() - Date.parse(item.at)) / 60_000));
+        if (Number.isFinite(waited) && waited > (result.oldestDueMinutes ?? -1))
+          result.oldestDueMinutes = waited;
         try {
           if (item.kind === 'schedule') result.started += (await startDue(deps, item.id, now)) ? 1 : 0;
           else if (item.kind === 'checkIn') result.jobs += await checkInDue(deps, item.id, now);
