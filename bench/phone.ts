@@ -318,8 +318,10 @@ async function billedPath(
   const idle = meter.figures('idle planner run');
   const planner = meter.figures('planner');
   const calls = meter.figures('calls');
-  const units = planner.totalUnits + calls.totalUnits - runs * idle.totalUnits;
-  const requests = planner.requestCount + calls.requestCount - runs * idle.requestCount;
+  // everything after registration, the planner's runs included (the first run may already open
+  // check-ins: nothing is subtracted)
+  const units = idle.totalUnits + planner.totalUnits + calls.totalUnits;
+  const requests = idle.requestCount + planner.requestCount + calls.requestCount;
   return {
     runtime,
     runs,
@@ -479,7 +481,7 @@ async function main() {
       console.log(happy.report);
       console.log(
         `   whole happy check-in (plan → call → key 1 → visit): ${happy.perCheckIn.units.toFixed(2)} units, ${happy.perCheckIn.requests.toFixed(1)} requests per check-in` +
-          ` (planner's fixed cost apart: ${happy.idle.totalUnits.toFixed(1)} units, ${happy.idle.requestCount} requests per run, ${happy.runs} runs)`,
+          ` (every planner run included: ${happy.runs + 1} runs)`,
       );
       const silent = await billedPath(
         dynamo.endpoint,
