@@ -9,6 +9,7 @@ import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { CfnPhoneNumber } from 'aws-cdk-lib/aws-smsvoice';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -114,6 +115,8 @@ export class PhoneVisits extends Construct {
   public readonly deadLetterAlarms: Alarm[] = [];
   /** capacity planning: the oldest due check-in has waited more than an hour */
   public readonly oldestDueAlarm: Alarm;
+  /** fires while dialling is paused by carrier faults in any county */
+  public readonly carrierFaultAlarm: Alarm;
   /** the manual step for `smsTwoWayNumberArn`, as a command line (a token), else undefined */
   public readonly twoWaySetupCommand: string | undefined;
   /**
@@ -424,6 +427,29 @@ export class PhoneVisits extends Construct {
     });
     this.oldestDueAlarm.addAlarmAction(new SnsAction(opsTopic));
     this.oldestDueAlarm.addOkAction(new SnsAction(opsTopic));
+    // (9) carrier faults (issue 11): the dispatcher logs each check-in call it holds back because the
+    // carrier failed too large a share of a county's attempts; a metric counts them and an alarm fires
+    // while dialling is paused (it resumes by itself; the console shows GET /api/phone/health)
+    const pauses = new MetricFilter(this, 'CarrierFaultPauseFilter', {
+      logGroup: dispatcher.fn.logGroup,
+      metricNamespace: 'Anxin',
+      metricName: 'CarrierFaultPause',
+      filterPattern: FilterPattern.literal('"dialling paused: carrier faults"'),
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    this.carrierFaultAlarm = new Alarm(this, 'CarrierFaultPauseAlarm', {
+      alarmDescription:
+        'Anxin: dialling is paused in a county because the voice carrier failed too many calls (phone visits wait; no case opens from carrier faults). Check the carrier; dialling resumes by itself.',
+      metric: pauses.metric({ period: Duration.minutes(5), statistic: Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const notify = new SnsAction(opsTopic);
+    this.carrierFaultAlarm.addAlarmAction(notify);
+    this.carrierFaultAlarm.addOkAction(notify);
   }
 
   /** Lets a role queue dispatcher jobs: sqs:SendMessage on the dispatch and urgent queues, nothing else. */

@@ -11,7 +11,7 @@ import * as z from 'zod';
 import { type HttpEvent, type HttpResult, httpEdge, json, jsonBody } from '../../functions/api/http.js';
 import { DomainError, ElderNotFound } from '../../shared/errors.js';
 import { policyFor } from '../../shared/phone/config.js';
-import type { PlannerResult } from '../../shared/phone/engine.js';
+import { checkInNow, type PlannerResult } from '../../shared/phone/engine.js';
 import { type CallWindow, isInWindow, nextWindowStart } from '../../shared/phone/windows.js';
 import type { Elder } from '../../shared/register/elder.js';
 import { maskPhone } from '../../shared/registration/phone.js';
@@ -178,10 +178,10 @@ export function phoneApi(
       });
     }
     const schedule = await getSchedule(deps.db, elderId);
-    if (schedule?.openCheckInId || !(await scheduleDueAt(deps.db, elderId, now, now)))
+    // opened at once, its call in the priority lane: never behind the planner's run or a backlog
+    if (schedule?.openCheckInId || (await checkInNow(deps, elderId)) !== 'started')
       throw new DomainError('checkIn.alreadyOpen', 409, 'elderId');
-    const result = await options.plan();
-    return json(202, { started: result.started, channel: elder.channel });
+    return json(202, { started: 1, channel: elder.channel });
   };
 
   const planNow = async (): Promise<HttpResult> => json(200, await options.plan());

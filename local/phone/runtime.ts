@@ -56,9 +56,9 @@ export function phoneRuntime(options: {
     campaigns: cachedLiveCampaigns(options.db, () => timeline.now()),
     pause: cachedPause(options.db, options.limits),
   };
-  const dispatcher = makeDispatcher(deps);
-  checkInQueue.attach(dispatcher);
-  urgentQueue.attach(dispatcher);
+  // one dispatcher per queue, as on AWS (two functions): a batch processor holds one batch at a time
+  checkInQueue.attach(makeDispatcher(deps));
+  urgentQueue.attach(makeDispatcher(deps));
   network.attach({ sma: (event) => handleSmaEvent(deps, event), inbound: makeInboundHandler(deps) });
   /** runs the planner now and again every PLANNER_EVERY_MS until stopped; starting again starts a new chain */
   let generation = 0;

@@ -28,6 +28,7 @@ import {
   saveCall,
   saveCase,
   saveCheckIn,
+  setCheckInDue,
   setPlannerCursor,
   startCheckIn,
   type TransactItem,
@@ -169,10 +170,13 @@ async function withRetry<T>(work: () => Promise<T>, tries = 6): Promise<T> {
 // Planner
 
 export interface PlannerResult {
+  /** items found due this run (schedules, check-ins, cases) */
   due: number;
   started: number;
   jobs: number;
   capacity: number;
+  /** how long the oldest item found due had waited, in minutes (null when nothing was due) */
+  oldestDueMinutes: number | null;
 }
 
 const bucketOf = (d: Date) => d.toISOString().slice(0, 13);
@@ -195,7 +199,7 @@ export async function runPlanner(deps: PhoneDeps): Promise<PlannerResult> {
   const now = deps.now();
   const nowBucket = bucketOf(now);
   const cursor = (await getPlannerCursor(deps.db)) ?? bucketOf(new Date(now.getTime() - 24 * 3_600_000));
-  const result: PlannerResult = { due: 0, started: 0, jobs: 0, capacity: 0 };
+  const result: PlannerResult = { due: 0, started: 0, jobs: 0, capacity: 0, oldestDueMinutes: null };
   let oldestFailed: string | undefined;
   for (
     let t = new Date(`${cursor}:00:00.000Z`);
@@ -207,6 +211,9 @@ export async function runPlanner(deps: PhoneDeps): Promise<PlannerResult> {
       result.capacity += capacity;
       for (const item of items) {
         result.due++;
+        const waited = Math.max(0, Math.round((now.getTime() - Date.parse(item.at)) / 60_000));
+        if (Number.isFinite(waited) && waited > (result.oldestDueMinutes ?? -1))
+          result.oldestDueMinutes = waited;
         try {
           if (item.kind === 'schedule') result.started += (await startDue(deps, item.id, now)) ? 1 : 0;
           else if (item.kind === 'checkIn') result.jobs += await checkInDue(deps, item.id, now);
@@ -225,8 +232,19 @@ export async function runPlanner(deps: PhoneDeps): Promise<PlannerResult> {
   return result;
 }
 
+/**
+ * A check-in staff ask for by hand ("check in now"): opened at once (not at the planner's next run),
+ * its first call in the priority lane, ahead of any backlog and inside the same limits. Only inside
+ * the elder's windows (the caller checks); refused when one is open or the schedule is suspended.
+ */
+export async function checkInNow(deps: PhoneDeps, elderId: string): Promise<'started' | 'alreadyOpen'> {
+  const now = deps.now();
+  if (!(await setCheckInDue(deps.db, elderId, now.toISOString(), now))) return 'alreadyOpen';
+  return (await startDue(deps, elderId, now, true)) ? 'started' : 'alreadyOpen';
+}
+
 /** Opens the check-in of a due schedule (never a second open one, nothing for refusals). */
-async function startDue(deps: PhoneDeps, elderId: string, now: Date): Promise<boolean> {
+async function startDue(deps: PhoneDeps, elderId: string, now: Date, priority = false): Promise<boolean> {
   const schedule = await getSchedule(deps.db, elderId);
   const elder = await getElder(deps.db, elderId);
   if (!schedule || !elder || !receivesCheckIns(elder) || schedule.suspended || schedule.openCheckInId) {
@@ -244,6 +262,7 @@ async function startDue(deps: PhoneDeps, elderId: string, now: Date): Promise<bo
     now,
     windows: windowsOf(deps, elder),
     campaignId: campaign?.id,
+    priority,
   });
   try {
     await startCheckIn(deps.db, schedule, checkIn, now, [

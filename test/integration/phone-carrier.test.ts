@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { makeInboundHandler } from '../../functions/sms-inbound/records.js';
 import type { CheckIn } from '../../shared/phone/checkin.js';
 import { DEFAULT_LIMITS } from '../../shared/phone/config.js';
-import { dispatchJob, runPlanner } from '../../shared/phone/engine.js';
+import { checkInNow, dispatchJob, runPlanner } from '../../shared/phone/engine.js';
 import { carrierHealth } from '../../shared/phone/health.js';
 import type { CallOutcome, PlaceCall, VoiceProvider } from '../../shared/phone/providers.js';
 import { handleSmaEvent, type SmaResponse } from '../../shared/phone/voice.js';
@@ -359,4 +359,43 @@ describe('inbound texts', () => {
     expect(await inbound(event)).toEqual({ results: ['well'] });
     expect(await listVisits(world.db, elder.id, '2025-06-30', '2025-07-09')).toHaveLength(1);
   });
+});
+
+describe('the priority lane', () => {
+  it('"check in now" goes in the priority lane and is placed inside the same limits, behind a backlog', async () => {
+    const world = await newWorld('2025-07-01T09:00:00', { ...DEFAULT_LIMITS, callsInProgress: 3 });
+    const backlog: Elder[] = [];
+    for (let i = 0; i < 20; i++)
+      backlog.push(
+        await world.elder(aRegistration({ phone: `138000072${String(i).padStart(2, '0')}` }), {
+          voice: ['no-answer'],
+        }),
+      );
+    await runPlanner(world.deps);
+    // the backlog dials for a minute: every routine place taken, the queue still deep
+    await world.timeline.runUntil(shanghai('2025-07-01T09:00:40'));
+    const asked = await world.elder(aRegistration({ phone: '13800007299' }), { voice: ['press-1'] });
+    const askedAt = world.timeline.now().getTime();
+    const waiting = backlog.length - world.network.calls.length;
+    expect(await checkInNow(world.deps, asked.id)).toBe('started');
+    expect(await checkInNow(world.deps, asked.id)).toBe('alreadyOpen');
+    await world.timeline.runUntil(new Date(world.timeline.now().getTime() + 90_000));
+    const calls = world.network.calls;
+    // its first call went in the priority lane (the urgent queue)
+    const [checkIn] = await listCheckIns(world.db, asked.id);
+    expect(world.queues[1].sent).toContainEqual({
+      kind: 'checkInAttempt',
+      checkInId: checkIn?.id,
+      n: 1,
+      priority: true,
+    });
+    const mine = calls.findIndex((c) => c.to === asked.phone);
+    expect(mine).toBeGreaterThanOrEqual(0);
+    // placed, and never above the limits
+    expect(world.network.peaks.inProgress).toBeLessThanOrEqual(3);
+    expect(world.network.peaks.callsInOneSecond).toBeLessThanOrEqual(1);
+    console.log(
+      `check in now behind ${backlog.length} due (${waiting} not dialled yet): its call placed ${(Date.parse(calls[mine]?.at ?? '') - askedAt) / 1000} s after the request (virtual clock)`,
+    );
+  }, 240_000);
 });
