@@ -18,6 +18,8 @@
  * adviseCapacity({ now, demand: [{ hour: '2025-07-01T01', calls: 10_700, smsParts: 0 }], windows,
  *   limits: DEFAULT_LIMITS }).carries.calls // 6810
  */
+import type { Campaign } from '../campaigns/campaign.js';
+import { type AudienceMember, previewCampaign } from '../campaigns/preview.js';
 import { addDaysIso, dateInPolicyZone } from '../time.js';
 import { DEFAULT_LIMITS, type ProviderLimits } from './config.js';
 import { type CallWindow, DEFAULT_WINDOWS, effectiveWindows, localInstant } from './windows.js';
@@ -330,4 +332,40 @@ export function campaignDemand(
       .filter((r) => Date.parse(r.start) < first + DAY)
       .map((r) => ({ hour: hourOf(r.start), calls: r.calls, smsParts: r.smsParts })),
   );
+}
+
+/**
+ * A live campaign's demand in the horizon that the due index does not hold yet, by county: a scheduled
+ * campaign's rounds (its activation brings check-ins forward only when it starts); a running campaign's
+ * rounds after its next one (each elder's next round is already their schedule's due time). The rounds
+ * are the preview's; each round's calls and parts are split over the counties by audience.
+ */
+export function campaignForecast(
+  campaign: Campaign & { status: string },
+  audience: readonly AudienceMember[],
+  limits: ProviderLimits,
+  windows: readonly CallWindow[],
+  now: Date,
+  horizonHours = HORIZON_HOURS,
+): Record<string, DemandHour[]> {
+  if (campaign.status !== 'scheduled' && campaign.status !== 'running') return {};
+  const end = now.getTime() + horizonHours * 3_600_000;
+  const preview = previewCampaign(campaign, audience, limits, windows, now);
+  let rounds = preview.rounds.filter((r) => Date.parse(r.start) < end);
+  if (campaign.status === 'running') rounds = rounds.slice(1);
+  const total = preview.audience.total;
+  const byCounty: Record<string, DemandHour[]> = {};
+  if (total === 0) return byCounty;
+  for (const [county, counts] of Object.entries(preview.audience.byCounty)) {
+    const share = counts.total / total;
+    const hours = rounds
+      .map((r) => ({
+        hour: hourOf(r.start),
+        calls: Math.round(r.calls * share),
+        smsParts: Math.round(r.smsParts * share),
+      }))
+      .filter((h) => h.calls > 0 || h.smsParts > 0);
+    if (hours.length > 0) byCounty[county] = addDemand([], hours);
+  }
+  return byCounty;
 }

@@ -3,9 +3,17 @@
  * for demand is `readDueDemand`: if the due index changes, only it changes.
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type DemandHour, type ForecastData, meanCallSeconds } from '../phone/capacity.js';
+import type { AudienceMember } from '../campaigns/preview.js';
+import {
+  addDemand,
+  campaignForecast,
+  type DemandHour,
+  type ForecastData,
+  meanCallSeconds,
+} from '../phone/capacity.js';
 import type { ProviderLimits } from '../phone/config.js';
 import type { CallWindow } from '../phone/windows.js';
+import type { StoredCampaign } from './campaigns.js';
 import type { Db } from './client.js';
 import { capacityKeys, DUE_SHARDS } from './keys.js';
 import { getPlannerCursor } from './phone.js';
@@ -173,12 +181,31 @@ export async function refreshForecast(
   db: Db,
   now: Date,
   settings: { limits: ProviderLimits; windows: readonly CallWindow[]; horizonHours: number },
+  /** live campaigns and their audiences: what scheduled and running campaigns add to the due index */
+  campaigns?: {
+    live: () => Promise<StoredCampaign[]>;
+    audience: (campaign: StoredCampaign) => Promise<AudienceMember[]>;
+  },
 ): Promise<{ forecast: Forecast; refreshed: boolean; oldestDueAt: string | undefined }> {
   const existing = await getForecast(db);
   let forecast = existing;
   let refreshed = false;
   if (!existing || existing.generatedAt.slice(0, 13) !== now.toISOString().slice(0, 13)) {
     const due = await readDueDemand(db, now, settings.horizonHours);
+    for (const campaign of campaigns ? await campaigns.live() : []) {
+      if (campaign.status !== 'scheduled' && campaign.status !== 'running') continue;
+      if (Date.parse(campaign.window.start) >= now.getTime() + settings.horizonHours * 3_600_000) continue;
+      const added = campaignForecast(
+        campaign,
+        (await campaigns?.audience(campaign)) ?? [],
+        settings.limits,
+        settings.windows,
+        now,
+        settings.horizonHours,
+      );
+      for (const [county, hours] of Object.entries(added))
+        due.byCounty[county] = addDemand(due.byCounty[county] ?? [], hours);
+    }
     forecast = {
       generatedAt: now.toISOString(),
       horizonHours: settings.horizonHours,

@@ -88,6 +88,7 @@ describe('the demand forecast', () => {
         now: () => new Date(now.getTime() + 30 * 60_000),
         log: (m) => logs.push(m),
         phonePolicies: { '*': DEFAULT_PHONE_POLICY },
+        policy,
       },
       { due: 0 },
       (line) => lines.push(line),

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { campaignSchema } from '../../shared/campaigns/campaign.js';
+import type { AudienceMember } from '../../shared/campaigns/preview.js';
 import {
   addDemand,
   adviseCapacity,
+  campaignForecast,
   DEFAULT_CALL_SECONDS,
   meanCallSeconds,
   windowSecondsBetween,
@@ -156,5 +159,52 @@ describe('demand after the last window', () => {
     });
     expect(advice.exceeds).toBe(true);
     expect(advice.ask).toEqual({ callsPerSecond: 1, callsInProgress: Math.ceil((7_000 / 25_200) * 37) });
+  });
+});
+
+describe('what live campaigns add to the forecast', () => {
+  const base = {
+    id: 'c-cap',
+    title: '台风 容量',
+    kind: 'typhoon' as const,
+    target: { counties: ['440781', '440783'], categories: ['A' as const] },
+    // two rounds a day: 09:00 and 15:00 local on 1 July, then 09:00 on 2 July
+    window: { start: '2025-07-01T09:00:00+08:00', end: '2025-07-03T09:00:00+08:00' },
+    cadence: { A: { everyHours: 6 } },
+    messages: { call: { yue: '台风将至。', cmn: '台风将至。' }, text: '台风将至，请关好门窗。' },
+    createdBy: 'admin-1',
+    createdAt: '2025-06-28T10:00:00+08:00',
+  };
+  const members = (county: string, n: number): AudienceMember[] =>
+    Array.from({ length: n }, () => ({ county, township: '镇', category: 'A', channel: 'voice', flags: {} }));
+  const audience = [...members('440781', 300), ...members('440783', 100)];
+  const before = new Date('2025-07-01T00:30:00Z'); // 08:30 local, half an hour before it starts
+
+  it('counts a scheduled campaign’s rounds in the horizon, split over its counties', () => {
+    const added = campaignForecast(
+      campaignSchema.parse({ ...base, status: 'scheduled' }),
+      audience,
+      DEFAULT_LIMITS,
+      windows,
+      before,
+    );
+    // 09:00 and 15:00 today (12:00-18:00 rounds move into the windows); tomorrow's 09:00 is past 08:30 + 24 h
+    expect(added['440781']?.map((h) => h.hour)).toEqual(['2025-07-01T01', '2025-07-01T07']);
+    expect(added['440781']?.[0]?.calls).toBe(300);
+    expect(added['440783']?.[0]?.calls).toBe(100);
+  });
+
+  it('leaves out a running campaign’s next round (already each elder’s due time) and a draft altogether', () => {
+    const running = campaignForecast(
+      campaignSchema.parse({ ...base, status: 'running' }),
+      audience,
+      DEFAULT_LIMITS,
+      windows,
+      before,
+    );
+    expect(running['440781']?.map((h) => h.hour)).toEqual(['2025-07-01T07']);
+    expect(campaignForecast(campaignSchema.parse(base), audience, DEFAULT_LIMITS, windows, before)).toEqual(
+      {},
+    );
   });
 });
