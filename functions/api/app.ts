@@ -6,6 +6,7 @@ import { type HttpRoute, json, makeHttp } from './http.js';
 import { reviewRoutes } from './review-routes.js';
 import { type ApiDeps, elderRoutes } from './routes.js';
 import { statsRoutes } from './stats-routes.js';
+import { visitContentsRoutes } from './visit-contents-routes.js';
 
 /** The routes of the admin API Lambda: health, register, visits, compliance, cases, contacts, campaigns. */
 export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps>): HttpRoute[] {
@@ -17,6 +18,7 @@ export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps>): HttpRoute
     ...campaignRoutes(deps),
     ...statsRoutes(deps),
     ...reviewRoutes(deps),
+    ...visitContentsRoutes(deps),
   ];
 }
 

@@ -37,6 +37,7 @@ import {
 } from '../api/http.js';
 import { type ApiDeps, pathId } from '../api/routes.js';
 import {
+  BLANK_CONTENTS,
   confirmationPage,
   type FormValues,
   formPage,
@@ -120,6 +121,7 @@ function blankForm(now: Date, visitor: string): FormValues {
     followUpOn: '',
     note: '',
     nonce: randomUUID(),
+    ...BLANK_CONTENTS,
   };
 }
 
