@@ -12,6 +12,7 @@ import { registerRoutes } from './register-routes.js';
 import { reviewRoutes } from './review-routes.js';
 import { type ApiDeps, elderRoutes } from './routes.js';
 import { statsRoutes } from './stats-routes.js';
+import { visitContentsRoutes } from './visit-contents-routes.js';
 
 /** The routes of the admin API Lambda: health, register, visits, compliance, cases, contacts, campaigns. */
 export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps>): HttpRoute[] {
@@ -32,6 +33,7 @@ export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps>): HttpRoute
     // roll call, absences, signals (issue 16): begin
     ...absenceRoutes(deps),
     // roll call, absences, signals (issue 16): end
+    ...visitContentsRoutes(deps),
   ];
 }
 

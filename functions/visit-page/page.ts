@@ -1,6 +1,6 @@
 import type { FieldError } from '../../shared/errors.js';
 import { type MessageKey, messages } from '../../shared/i18n/messages.js';
-import { SAFETY_RISKS } from '../../shared/visits/schema.js';
+import { CONFIRMED_BY, SAFETY_RISKS, SERVICE_NEEDS, VISITOR_KINDS } from '../../shared/visits/schema.js';
 
 /**
  * The visit page: plain HTML for a small phone screen (360 px and up), no script, no external assets.
@@ -24,9 +24,36 @@ export interface FormValues {
   followUpOn: string;
   note: string;
   nonce: string;
+  // the plan's contents (issue 14)
+  economy: string;
+  familySupport: string;
+  serviceNeeds: string[];
+  policyExplained: string;
+  urgentHelp: string;
+  durationMinutes: string;
+  visitorKinds: string[];
+  confirmedBy: string;
 }
 
+/** The plan's contents as blank form values (issue 14). */
+export const BLANK_CONTENTS = {
+  economy: '',
+  familySupport: '',
+  serviceNeeds: [] as string[],
+  policyExplained: '',
+  urgentHelp: '',
+  durationMinutes: '',
+  visitorKinds: [] as string[],
+  confirmedBy: '',
+};
+
 const TEXT_FIELDS = [
+  'economy',
+  'familySupport',
+  'policyExplained',
+  'urgentHelp',
+  'durationMinutes',
+  'confirmedBy',
   'visitedDate',
   'visitedTime',
   'mode',
@@ -50,6 +77,8 @@ export function formValues(params: URLSearchParams): FormValues {
   return {
     ...text,
     safetyRisks: params.getAll('safetyRisks').slice(0, 20),
+    serviceNeeds: params.getAll('serviceNeeds').slice(0, 20),
+    visitorKinds: params.getAll('visitorKinds').slice(0, 20),
     needsFollowUp: params.has('needsFollowUp'),
   };
 }
@@ -76,6 +105,17 @@ export function formToInput(v: FormValues): Record<string, unknown> {
     referrals: opt(v.referrals),
     followUpOn: opt(v.followUpOn),
     note: opt(v.note),
+    economy: opt(v.economy),
+    familySupport: opt(v.familySupport),
+    serviceNeeds: v.serviceNeeds.length > 0 ? v.serviceNeeds : undefined,
+    policyExplained: opt(v.policyExplained),
+    urgentHelp: opt(v.urgentHelp),
+    // a number the schema checks (1-720); text that is not one is sent as is and refused on the field
+    durationMinutes: /^\d{1,4}$/.test(v.durationMinutes.trim())
+      ? Number(v.durationMinutes.trim())
+      : opt(v.durationMinutes),
+    visitorKinds: v.visitorKinds.length > 0 ? v.visitorKinds : undefined,
+    confirmedBy: opt(v.confirmedBy),
     needsFollowUp: v.needsFollowUp,
     nonce: v.nonce,
   };
@@ -179,6 +219,17 @@ export function formPage(elder: PageElder, v: FormValues, errors: FieldError[] =
     (r) =>
       `<label><input type="checkbox" name="safetyRisks" value="${r}"${v.safetyRisks.includes(r) ? ' checked' : ''}><span>${label(`visitPage.risk.${r}`)}</span></label>`,
   ).join('');
+  const tiles = (name: 'serviceNeeds' | 'visitorKinds', values: readonly string[], prefix: string) =>
+    `<fieldset class="${cls(name)}"><legend>${label(`visitPage.${name}` as MessageKey)}</legend><div class="tiles">${values
+      .map(
+        (x) =>
+          `<label><input type="checkbox" name="${name}" value="${x}"${v[name].includes(x) ? ' checked' : ''}><span>${label(`${prefix}.${x}` as MessageKey)}</span></label>`,
+      )
+      .join('')}</div>${errs(name)}</fieldset>`;
+  const confirmed = CONFIRMED_BY.map(
+    (c) =>
+      `<label><input type="radio" name="confirmedBy" value="${c}"${v.confirmedBy === c ? ' checked' : ''}><span>${label(`visitPage.confirmed.${c}`)}</span></label>`,
+  ).join('');
   const banner =
     errors.length > 0
       ? `<div class="banner" role="alert">${label('visitPage.fixErrors')}${errs('form', 'nonce', 'elderId')}</div>`
@@ -199,15 +250,25 @@ ${input('visitors', 'visitPage.visitors', 'text', ' required maxlength="200" aut
 ${area('health', 'visitPage.health')}
 ${area('mood', 'visitPage.mood')}
 ${area('livingConditions', 'visitPage.livingConditions')}
+${area('economy', 'visitPage.economy')}
+${area('familySupport', 'visitPage.familySupport')}
 </fieldset>
 <fieldset class="${cls('safetyRisks')}"><legend>${label('visitPage.safetyRisks')}</legend><div class="tiles">${risks}</div>${errs('safetyRisks')}</fieldset>
+${tiles('serviceNeeds', SERVICE_NEEDS, 'visitPage.need')}
 <fieldset>
 ${area('needs', 'visitPage.needs')}
 ${area('servicesGiven', 'visitPage.servicesGiven')}
 ${area('referrals', 'visitPage.referrals')}
+${area('policyExplained', 'visitPage.policyExplained')}
+${area('urgentHelp', 'visitPage.urgentHelp')}
 <div class="tiles" style="margin-bottom:14px"><label style="grid-column:1/-1"><input type="checkbox" name="needsFollowUp" value="1"${v.needsFollowUp ? ' checked' : ''}><span>${label('visitPage.needsFollowUp')}</span></label></div>
 ${input('followUpOn', 'visitPage.followUpOn', 'date')}
 ${area('note', 'visitPage.note')}
+</fieldset>
+${tiles('visitorKinds', VISITOR_KINDS, 'visitPage.visitor')}
+<fieldset>
+${input('durationMinutes', 'visitPage.durationMinutes', 'number', ' min="1" max="720" inputmode="numeric"')}
+<div class="${cls('confirmedBy')}"><fieldset style="padding:0;margin:0"><legend>${label('visitPage.confirmedBy')}</legend><div class="tiles three">${confirmed}</div></fieldset>${errs('confirmedBy')}</div>
 </fieldset>
 <button type="submit">${label('visitPage.submit')}</button>
 </form>`;

@@ -38,6 +38,7 @@ import {
 import { type ApiDeps, pathId } from '../api/routes.js';
 import { absencePageRoutes, withAwaySection } from './absence.js';
 import {
+  BLANK_CONTENTS,
   confirmationPage,
   type FormValues,
   formPage,
@@ -121,6 +122,7 @@ function blankForm(now: Date, visitor: string): FormValues {
     followUpOn: '',
     note: '',
     nonce: randomUUID(),
+    ...BLANK_CONTENTS,
   };
 }
 

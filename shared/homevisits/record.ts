@@ -9,8 +9,10 @@ import { getElder } from '../store/elders.js';
 import { type FollowUp, openFollowUp } from '../store/followups.js';
 import { phoneKeys } from '../store/keys.js';
 import { claimOnce, releaseOnce } from '../store/phone.js';
-import { isoInPolicyZone } from '../time.js';
+import { listVisits } from '../store/visits.js';
+import { dateInPolicyZone, ISO_DATE, isoInPolicyZone } from '../time.js';
 import { parseOrErrors } from '../validation.js';
+import { completeWith } from '../visits/complete.js';
 import { recordVisit, type VisitRecord } from '../visits/record.js';
 import { type VisitRecordForm, visitRecordSchema } from '../visits/schema.js';
 import type { VisitLink, VisitLinkRefusal } from './links.js';
@@ -110,6 +112,13 @@ export function followUpFor(
   };
 }
 
+/** The incomplete visit this link's contact recorded by text for this elder on the form's date, if any. */
+async function textVisitOf(db: Db, link: VisitLink, visitedAt: string): Promise<VisitRecord | undefined> {
+  const date = ISO_DATE.test(visitedAt) ? visitedAt : dateInPolicyZone(new Date(visitedAt));
+  const visits = await listVisits(db, link.elderId, date, date);
+  return visits.find((v) => v.complete === false && v.recordedBy.startsWith(`contact:${link.contactId}:`));
+}
+
 export type LinkVisitResult =
   | { status: 'recorded'; visit: VisitRecord; followUp?: FollowUp }
   | { status: 'duplicate' };
@@ -131,7 +140,13 @@ export async function recordLinkVisit(
   if (!(await claimOnce(deps.db, once, now))) return { status: 'duplicate' };
   let visit: VisitRecord;
   try {
-    visit = await recordVisit(deps, form.record, { actor: `contact:${link.contactId}`, now });
+    // a home visit this contact recorded by text that day is filled in, not recorded a second time
+    const textVisit =
+      form.record.mode === 'home' ? await textVisitOf(deps.db, link, form.record.visitedAt) : undefined;
+    const { elderId: _e, visitedAt: _a, mode: _m, ...contents } = form.record;
+    visit = textVisit
+      ? await completeWith(deps, textVisit, contents, { actor: `contact:${link.contactId}`, now })
+      : await recordVisit(deps, form.record, { actor: `contact:${link.contactId}`, now });
   } catch (error) {
     await releaseOnce(deps.db, once);
     throw error;

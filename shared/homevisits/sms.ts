@@ -221,6 +221,8 @@ export async function handleVisitReply(
         county: elder.region.county,
         recordedBy: `contact:${contact.id}:sms`,
         recordedAt: at,
+        // counts on its date; the contents are to be filled in within 7 days (issue 14)
+        complete: false,
       };
       try {
         await putVisit(deps.db, visit);

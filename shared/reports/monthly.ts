@@ -33,12 +33,13 @@
  * moves that elder; so do corrected or late-entered visit records dated in the month, and contacts added
  * or removed since.
  */
-import { hasLossOfAbility } from '../policy/classify.js';
+
 import { compliance, type ObligationKind, periodOf, visitRate } from '../policy/compliance.js';
+import { elderTypes } from '../policy/definitions.js';
 import type { Elder } from '../register/elder.js';
 import type { AbilityGrade, Category } from '../registration/fields.js';
 import { dateInPolicyZone, daysInMonth, formatIsoDate, type IsoDate, type IsoMonth } from '../time.js';
-import type { VisitMode } from '../visits/schema.js';
+import { VISITOR_KINDS, type VisitMode, type VisitorKind } from '../visits/schema.js';
 
 /** What the report reads of an elder record (the projection of the county query). */
 export type ReportElder = Pick<
@@ -55,7 +56,18 @@ export type ReportElder = Pick<
   | 'consent'
   | 'status'
   | 'registeredOn'
-> & { disabilityGrade?: number | undefined; contactId?: string | undefined };
+> & { disabilityGrade?: number | undefined; contactId?: string | undefined } & Partial<
+    Pick<
+      Elder,
+      | 'birthDate'
+      | 'dementia'
+      | 'assessment'
+      | 'household'
+      | 'registeredHome'
+      | 'lowIncome'
+      | 'extremePoverty'
+    >
+  >;
 
 /** What the report reads of a visit record. */
 export interface ReportVisit {
@@ -63,6 +75,12 @@ export interface ReportVisit {
   mode: VisitMode;
   /** calendar date in Asia/Shanghai */
   visitedOn: IsoDate;
+  /** false: recorded by text, contents not filled in yet */
+  complete?: boolean | undefined;
+  safetyRisks?: readonly string[] | undefined;
+  referrals?: string | undefined;
+  urgentHelp?: string | undefined;
+  visitorKinds?: readonly VisitorKind[] | undefined;
 }
 
 /** What the report reads of a case (times are instants, ISO-8601). */
@@ -113,7 +131,23 @@ export interface MonthlyRow {
     lossOfAbility: number;
     severeDisability: number;
     familyPlanningSpecial: number;
+    /** 高龄: 80 or older at the end of the month */
+    advancedAge: number;
+    /** 低保 */
+    lowIncome: number;
+    /** 特困 */
+    extremePoverty: number;
   };
+  /** elders (not visits) with a visit of the kind in the month: home, remote by a person, automated */
+  eldersVisited: { any: number; home: number; remote: number; automated: number };
+  /** visits recorded by text and not yet filled in (counted in `visits` too) */
+  visitsIncomplete: number;
+  /** visits of the month that found a safety risk, made a referral, gave urgent help */
+  problemsFound: number;
+  referrals: number;
+  urgentHelp: number;
+  /** visits of the month by the kind of visitor */
+  visitorsByKind: Record<VisitorKind, number>;
   contacts: number;
   visits: Record<VisitMode, number>;
   visitRate: { served: number; met: number; rate: number | null };
@@ -225,7 +259,16 @@ function emptyRow(county: string | null, countyName: string, township: string | 
       lossOfAbility: 0,
       severeDisability: 0,
       familyPlanningSpecial: 0,
+      advancedAge: 0,
+      lowIncome: 0,
+      extremePoverty: 0,
     },
+    eldersVisited: { any: 0, home: 0, remote: 0, automated: 0 },
+    visitsIncomplete: 0,
+    problemsFound: 0,
+    referrals: 0,
+    urgentHelp: 0,
+    visitorsByKind: Object.fromEntries(VISITOR_KINDS.map((k) => [k, 0])) as Record<VisitorKind, number>,
     contacts: 0,
     visits: { home: 0, phone: 0, video: 0, automated: 0 },
     visitRate: { served: 0, met: 0, rate: null },
@@ -284,13 +327,24 @@ export function buildMonthlyReport(input: ReportInput): MonthlyReport {
     const row = rowOf(county, township);
     row.elders++;
     row.byCategory[elder.category]++;
-    if (elder.living === 'alone') row.byType.livingAlone++;
-    // the rules count living alone as empty-nest
-    if (elder.living === 'alone' || elder.emptyNest) row.byType.emptyNest++;
-    if (elder.leftBehind) row.byType.leftBehind++;
-    if (hasLossOfAbility(elder.ability, input.lossOfAbilityFrom(county))) row.byType.lossOfAbility++;
-    if (elder.disabilityGrade === 1 || elder.disabilityGrade === 2) row.byType.severeDisability++;
+    // the national reference's definitions (shared/policy/definitions.ts), on the month's last day
+    const types = elderTypes({ dementia: false, ...elder, birthDate: elder.birthDate ?? end }, end, {
+      lossOfAbilityFrom: input.lossOfAbilityFrom,
+    });
+    if (types.livingAlone) row.byType.livingAlone++;
+    if (types.emptyNest) row.byType.emptyNest++;
+    if (types.leftBehind) row.byType.leftBehind++;
+    if (types.lossOfAbility) row.byType.lossOfAbility++;
+    if (types.severeDisability) row.byType.severeDisability++;
     if (elder.familyPlanningSpecial) row.byType.familyPlanningSpecial++;
+    if (elder.birthDate !== undefined && types.advancedAge) row.byType.advancedAge++;
+    if (elder.lowIncome) row.byType.lowIncome++;
+    if (elder.extremePoverty) row.byType.extremePoverty++;
+    const visitedIn = (visitsOf.get(elder.id) ?? []).filter((v) => v.visitedOn.slice(0, 7) === month);
+    if (visitedIn.length > 0) row.eldersVisited.any++;
+    if (visitedIn.some((v) => v.mode === 'home')) row.eldersVisited.home++;
+    if (visitedIn.some((v) => v.mode === 'phone' || v.mode === 'video')) row.eldersVisited.remote++;
+    if (visitedIn.some((v) => v.mode === 'automated')) row.eldersVisited.automated++;
     if (elder.consent === 'refused') {
       row.refused++;
       rateElders.push({ ...elder, monthlyMet: false });
@@ -311,7 +365,13 @@ export function buildMonthlyReport(input: ReportInput): MonthlyReport {
     if (v.visitedOn.slice(0, 7) !== month) continue;
     const elder = elderById.get(v.elderId);
     if (!elder || !inScope(elder.region.county, elder.region.township)) continue;
-    rowOf(elder.region.county, elder.region.township).visits[v.mode]++;
+    const row = rowOf(elder.region.county, elder.region.township);
+    row.visits[v.mode]++;
+    if (v.complete === false) row.visitsIncomplete++;
+    if ((v.safetyRisks ?? []).length > 0) row.problemsFound++;
+    if (v.referrals) row.referrals++;
+    if (v.urgentHelp) row.urgentHelp++;
+    for (const k of v.visitorKinds ?? []) row.visitorsByKind[k]++;
   }
 
   for (const contact of input.contacts) {
@@ -387,6 +447,13 @@ function addInto(total: MonthlyRow, row: MonthlyRow) {
   for (const k of Object.keys(total.byType) as (keyof MonthlyRow['byType'])[])
     total.byType[k] += row.byType[k];
   for (const k of Object.keys(total.visits) as VisitMode[]) total.visits[k] += row.visits[k];
+  for (const k of Object.keys(total.eldersVisited) as (keyof MonthlyRow['eldersVisited'])[])
+    total.eldersVisited[k] += row.eldersVisited[k];
+  for (const k of VISITOR_KINDS) total.visitorsByKind[k] += row.visitorsByKind[k];
+  total.visitsIncomplete += row.visitsIncomplete;
+  total.problemsFound += row.problemsFound;
+  total.referrals += row.referrals;
+  total.urgentHelp += row.urgentHelp;
   total.contacts += row.contacts;
   total.visitRate.served += row.visitRate.served;
   total.visitRate.met += row.visitRate.met;

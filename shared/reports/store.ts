@@ -53,6 +53,14 @@ const ELDER_FIELDS = [
   'status',
   'registeredOn',
   'contactId',
+  // the reference's definitions and the report's added types (issue 14)
+  'birthDate',
+  'dementia',
+  'assessment',
+  'household',
+  'registeredHome',
+  'lowIncome',
+  'extremePoverty',
 ] as const;
 
 /** Reads a county's elder records, the fields the report needs (gsi1 `COUNTY#<county>`, `ELDER#`). */
@@ -94,7 +102,7 @@ export function readCountyMonthVisits(
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': `VISITS#${county}#${month}` },
     },
-    ['elderId', 'mode', 'visitedOn'],
+    ['elderId', 'mode', 'visitedOn', 'complete', 'safetyRisks', 'referrals', 'urgentHelp', 'visitorKinds'],
     meter,
   );
 }

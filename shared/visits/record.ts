@@ -21,6 +21,13 @@ export interface VisitRecord extends VisitRecordForm {
   county: string;
   recordedBy: string;
   recordedAt: string;
+  /**
+   * false for a home visit recorded by text (`<code> 1`): it counts on its date, but its contents are
+   * to be filled in (signed link or console) within FILL_IN_DAYS; absent or true: complete
+   */
+  complete?: boolean;
+  completedAt?: string;
+  completedBy?: string;
 }
 
 /** The instant of a visit time: a bare date is taken as midnight of that day in Asia/Shanghai. */

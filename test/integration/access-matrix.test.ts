@@ -14,7 +14,7 @@ import { getContact, listContactsByCounty } from '../../shared/store/contacts.js
 import { getElder, listEldersByCounty } from '../../shared/store/elders.js';
 import { createCase, getCase } from '../../shared/store/phone.js';
 import { putReview } from '../../shared/store/reviews.js';
-import { listVisits } from '../../shared/store/visits.js';
+import { listVisits, putVisit } from '../../shared/store/visits.js';
 import {
   type ApiClient,
   apiClient,
@@ -485,6 +485,41 @@ const ROWS: Record<string, Row> = {
       body: { decision: 'accept', reason: '矩阵复核' },
     }),
     snapshot: elderVersion,
+  },
+  'PATCH /api/elders/{id}/visits/{visitId}': {
+    roles: ALL,
+    scope: 'item',
+    ok: 200,
+    fresh: async (where) => {
+      const elder = await newElder(where);
+      await putVisit(db, {
+        id: `v-${elder}`,
+        elderId: elder,
+        visitedAt: '2025-07-01T09:00:00+08:00',
+        mode: 'home',
+        visitors: ['矩阵联系人'],
+        safetyRisks: [],
+        visitedOn: '2025-07-01',
+        localTime: '2025-07-01T09:00:00+08:00',
+        county: PLACE[where].county,
+        recordedBy: 'contact:matrix:sms',
+        recordedAt: '2025-07-01T09:00:00+08:00',
+        complete: false,
+      });
+      return { elder };
+    },
+    request: (d) => ({
+      method: 'PATCH',
+      url: `/api/elders/${d.elder}/visits/v-${d.elder}`,
+      body: { visitors: ['矩阵联系人'], health: '良好', serviceNeeds: ['dailyCare'] },
+    }),
+    snapshot: async (d) => (await listVisits(db, d.elder, '2025-07-01', '2025-07-01'))[0]?.complete,
+  },
+  'GET /api/visits/incomplete': {
+    roles: ALL,
+    scope: 'county',
+    ok: 200,
+    request: (_d, where) => ({ method: 'GET', url: `/api/visits/incomplete?county=${PLACE[where].county}` }),
   },
   // category review (issue 14): end
   'POST /api/visits': {

@@ -110,7 +110,7 @@ describe('GET /api/reports/monthly', () => {
     expect(reply.body.total).toMatchObject({
       elders: 5,
       byCategory: { A: 2, B: 1, C: 2 },
-      byType: { livingAlone: 2, emptyNest: 2, lossOfAbility: 1, severeDisability: 1 },
+      byType: { livingAlone: 2, emptyNest: 0, lossOfAbility: 1, severeDisability: 1 },
       contacts: 2,
       visits: { home: 1, phone: 1, video: 1, automated: 1 },
       // a80 (home), b (automated), c (video) met; aLoss (A, phone only) did not

@@ -48,7 +48,15 @@ const visit = (elderId: string, mode: VisitMode, visitedOn: string): ReportVisit
 // The hand-computed month (July 2025, Pengjiang; two townships: 潮连街道 and 棠下镇).
 const elders: ReportElder[] = [
   // e1 A, lives alone, moderate loss of ability: home visit on 3 July → monthly met, home met
-  anElder('e1', { category: 'A', living: 'alone', ability: 'moderate', contactId: 'c1' }),
+  // (aged 85: 高龄)
+  anElder('e1', {
+    category: 'A',
+    living: 'alone',
+    ability: 'moderate',
+    contactId: 'c1',
+    birthDate: '1940-01-01',
+    lowIncome: true,
+  }),
   // e2 A, empty-nest, family-planning special family: only a phone call → monthly and home not met (missed)
   anElder('e2', {
     category: 'A',
@@ -78,12 +86,20 @@ const elders: ReportElder[] = [
 ];
 
 const visits: ReportVisit[] = [
-  visit('e1', 'home', '2025-07-03'),
+  // recorded by text, not filled in yet: a visit of the month, counted apart as incomplete
+  { ...visit('e1', 'home', '2025-07-03'), complete: false },
   visit('e1', 'automated', '2025-07-10'),
   visit('e2', 'phone', '2025-07-05'),
   visit('e3', 'home', '2025-03-10'),
   visit('e3', 'video', '2025-07-20'),
-  visit('e4', 'home', '2025-07-08'),
+  // gas found unsafe, referred, by the contact with a social worker
+  {
+    ...visit('e4', 'home', '2025-07-08'),
+    safetyRisks: ['gas'],
+    referrals: '转介燃气公司检修',
+    visitorKinds: ['contact', 'socialWorker'],
+    complete: true,
+  },
   visit('e5', 'home', '2025-02-01'),
   visit('e5', 'home', '2025-08-01'),
   visit('e8', 'phone', '2025-07-02'),
@@ -157,11 +173,29 @@ const expectedPengjiang: Omit<MonthlyRow, 'county' | 'countyName' | 'township'> 
   byCategory: { A: 2, B: 2, C: 2 },
   byType: {
     livingAlone: 3, // e1 e3 e6
-    emptyNest: 4, // the three living alone and e2
+    emptyNest: 1, // e2 (the reference's 空巢 is two elders together, not living alone)
     leftBehind: 1, // e4
-    lossOfAbility: 1, // e1 (moderate ≥ mild)
+    lossOfAbility: 1, // e1 (moderate: 65 points or below)
     severeDisability: 2, // e3 e4
     familyPlanningSpecial: 1, // e2
+    advancedAge: 1, // e1 (85)
+    lowIncome: 1, // e1
+    extremePoverty: 0,
+  },
+  // elders, not visits: e1 (home and automated), e2 (phone), e3 (video), e4 (home)
+  eldersVisited: { any: 4, home: 2, remote: 2, automated: 1 },
+  visitsIncomplete: 1, // e1's text
+  problemsFound: 1, // e4's gas
+  referrals: 1,
+  urgentHelp: 0,
+  visitorsByKind: {
+    contact: 1,
+    committee: 0,
+    socialWorker: 1,
+    cadre: 0,
+    gridWorker: 0,
+    volunteer: 0,
+    other: 0,
   },
   contacts: 2, // c1 c2 (c3 is Jianghai's)
   visits: { home: 2, phone: 2, video: 1, automated: 1 }, // July only; e8's phone call included
@@ -198,7 +232,7 @@ describe('the monthly report of a hand-computed month', () => {
       township: '潮连街道',
       elders: 3,
       byCategory: { A: 2, B: 1, C: 0 },
-      byType: { livingAlone: 2, emptyNest: 3, lossOfAbility: 1, severeDisability: 1 },
+      byType: { livingAlone: 2, emptyNest: 1, lossOfAbility: 1, severeDisability: 1 },
       contacts: 1,
       visits: { home: 1, phone: 2, video: 1, automated: 1 },
       visitRate: { served: 3, met: 2, rate: 0.6667 },
@@ -311,8 +345,8 @@ describe('the report as the city form', () => {
     const lines = bytes.toString('utf8').slice(1).split('\r\n');
     expect(lines[0]).toBe('广东省江门市特殊困难老年人探访关爱服务情况统计表（2025年7月，蓬江区）');
     expect(lines[1]).toBe(HEADER);
-    expect(lines[2]).toBe('蓬江区,潮连街道,3,2,1,0,2,3,0,1,1,1,1,1,2,1,1,66.7%,50.0%,0.0%,,0,3,2,45,0');
-    expect(lines[4]).toBe('蓬江区合计,,6,2,2,2,3,4,1,1,2,1,2,2,2,1,1,60.0%,50.0%,50.0%,100.0%,1,4,3,30,1');
+    expect(lines[2]).toBe('蓬江区,潮连街道,3,2,1,0,2,1,0,1,1,1,1,1,2,1,1,66.7%,50.0%,0.0%,,0,3,2,45,0');
+    expect(lines[4]).toBe('蓬江区合计,,6,2,2,2,3,1,1,1,2,1,2,2,2,1,1,60.0%,50.0%,50.0%,100.0%,1,4,3,30,1');
     expect(lines).toHaveLength(6); // title, header, two townships, total, and the final line end
   });
 
