@@ -29,11 +29,11 @@ export const messages = {
   ],
   'idNumber.birthDateMismatch': [
     '身份证号中的出生日期与出生日期不一致',
-    'The birth date in the ID number does not match birthDate',
+    'The birth date in the ID number does not match the date of birth',
   ],
   'idNumber.genderMismatch': [
     '身份证号中的性别与性别不一致',
-    'The gender in the ID number does not match gender',
+    'The gender in the ID number does not match the gender given',
   ],
   'phone.invalid': [
     '电话号码无效，应为大陆手机号或固定电话（如 13800138000 或 0750-3123456）',
@@ -270,6 +270,11 @@ export const messages = {
   // campaign API (issue 5): new keys above this line
   // campaign runs (issue 5): new keys above this line
   // console and login (issue 5): new keys above this line
+  'import.unknownFlagColumn': [
+    '未识别的列，其中的“是 / √”标记没有导入，请改用模板中的列名后重新导入',
+    'Unrecognised column; its yes marks were not imported. Use the template’s column name and import again',
+  ],
+  // register and import (issue 13): new keys above this line
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof messages;
