@@ -43,13 +43,19 @@ const column = (j: number): string => {
   return s;
 };
 
-const escape = (text: string) =>
-  text
+/** Characters XML 1.0 does not allow (control characters other than tab, line feed, return). */
+const disallowed = (ch: string) => {
+  const code = ch.charCodeAt(0);
+  return code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d;
+};
+
+const xmlText = (text: string) =>
+  [...text]
+    .filter((ch) => !disallowed(ch))
+    .join('')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    // characters XML 1.0 does not allow
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    .replace(/>/g, '&gt;');
 
 /** One cell: numbers as numbers, everything else (dates as YYYY-MM-DD) as inline text. */
 function cellXml(cell: Cell | null, row: number, j: number): string {
@@ -64,5 +70,5 @@ function cellXml(cell: Cell | null, row: number, j: number): string {
           ? '是'
           : '否'
         : String(cell);
-  return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${escape(text)}</t></is></c>`;
+  return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xmlText(text)}</t></is></c>`;
 }
