@@ -4,6 +4,7 @@ import { LOCAL_DEV_LINK_SECRET } from '../../shared/homevisits/links.js';
 import type { CampaignApiDeps } from '../campaigns/routes.js';
 import { importRoutes } from '../imports/routes.js';
 // reports (issue 4): begin
+import { importTemplateRoutes } from '../reports/import-template.js';
 import { registerExportRoutes } from '../reports/register-export.js';
 import { reportRoutes } from '../reports/routes.js';
 // reports (issue 4): end
@@ -36,6 +37,7 @@ export function makeApi(
       // reports (issue 4): end
       // register export (issue 13)
       ...registerExportRoutes(deps),
+      ...importTemplateRoutes(deps),
     ],
     logger,
   );

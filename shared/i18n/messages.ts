@@ -29,11 +29,11 @@ export const messages = {
   ],
   'idNumber.birthDateMismatch': [
     '身份证号中的出生日期与出生日期不一致',
-    'The birth date in the ID number does not match birthDate',
+    'The birth date in the ID number does not match the date of birth',
   ],
   'idNumber.genderMismatch': [
     '身份证号中的性别与性别不一致',
-    'The gender in the ID number does not match gender',
+    'The gender in the ID number does not match the gender given',
   ],
   'phone.invalid': [
     '电话号码无效，应为大陆手机号或固定电话（如 13800138000 或 0750-3123456）',
@@ -105,9 +105,9 @@ export const messages = {
   'import.unknownColumn': ['未识别的列，已忽略', 'Unrecognised column, ignored'],
   'import.repeatedColumn': ['重复的列，只使用第一列', 'Repeated column; only the first one is used'],
   'import.alreadyStarted': ['该导入任务编号已被使用', 'This import id is already in use'],
-  'case.notFound': ['未找到该个案', 'No such case'],
-  'case.closed': ['该个案已经关闭', 'This case is already closed'],
-  'case.conflict': ['个案正在被更新，请刷新后重试', 'The case is being updated; reload and retry'],
+  'case.notFound': ['未找到该求助事件', 'No such case'],
+  'case.closed': ['该求助事件已经关闭', 'This case is already closed'],
+  'case.conflict': ['求助事件正在被更新，请刷新后重试', 'The case is being updated; reload and retry'],
   'checkIn.outsideWindow': [
     '现在不在该老人的呼叫时段内，夜间和时段外不打扰老人',
     "It is outside the elder's calling windows now; elders are not called at night or outside them",
@@ -273,7 +273,7 @@ export const messages = {
     '该行的县（市、区）不在您的管辖范围内，未导入',
     'This row is for a county outside your area; it was not imported',
   ],
-  'case.notOpen': ['该个案已被确认或已关闭', 'This case is already acknowledged or closed'],
+  'case.notOpen': ['该求助事件已被确认或已关闭', 'This case is already acknowledged or closed'],
   'contact.conflict': ['联系人正在被更新，请刷新后重试', 'The contact is being updated; reload and retry'],
   // access (issue 5): new keys above this line
   'campaign.notFound': ['未找到该活动', 'No such campaign'],
@@ -376,6 +376,11 @@ export const messages = {
   'visit.alreadyComplete': ['该探访记录已填写完整', 'This visit record is already complete'],
   'visit.fillInClosed': ['已超过 7 天补填期限', 'The 7 days to fill in this visit are over'],
   // definitions and review (issue 14): end
+  'import.unknownFlagColumn': [
+    '未识别的列，其中的“是 / √”标记没有导入，请改用模板中的列名后重新导入',
+    'Unrecognised column; its yes marks were not imported. Use the template’s column name and import again',
+  ],
+  // register and import (issue 13): new keys above this line
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof messages;

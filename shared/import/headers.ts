@@ -247,8 +247,8 @@ export interface SheetColumn {
 
 export interface HeaderMatch {
   columns: SheetColumn[];
-  /** headers not recognised (ignored, reported once as a warning) */
-  unknown: string[];
+  /** headers not recognised (ignored, reported once as a warning), with their position */
+  unknown: { index: number; header: string }[];
   /** headers naming a column already seen (the first one is used) */
   repeated: string[];
 }
@@ -259,14 +259,14 @@ const headerText = (cell: Cell): string =>
 /** Matches a header row to the form's columns. */
 export function matchHeaders(cells: readonly Cell[]): HeaderMatch {
   const columns: SheetColumn[] = [];
-  const unknown: string[] = [];
+  const unknown: HeaderMatch['unknown'] = [];
   const repeated: string[] = [];
   const seen = new Set<string>();
   cells.forEach((cell, index) => {
     const header = headerText(cell);
     if (!header) return;
     const spec = columnForHeader(header);
-    if (!spec) unknown.push(header);
+    if (!spec) unknown.push({ index, header });
     else if (seen.has(spec.path)) repeated.push(header);
     else {
       seen.add(spec.path);
@@ -300,7 +300,7 @@ export function missingRequired(columns: readonly SheetColumn[]): string[] {
 
 /** The first words of a sheet's footer lines: who filled it in, who checked it, when; totals. */
 const FOOTER =
-  /^(?:填表人|填报人|填表|审核人|审核|审批人|填表日期|填报日期|制表人|制表|制表日期|负责人|单位负责人|统计人|经办人|合计|总计|小计)(?:[:：\s]|$)/;
+  /^(?:联系电话(?=[:：])|填表人|填报人|填表|审核人|审核|审批人|填表日期|填报日期|制表人|制表|制表日期|负责人|单位负责人|统计人|经办人|合计|总计|小计)(?:[:：\s]|$)/;
 
 /**
  * True for a footer row (填表人：… 审核人：… 填表日期：…, 合计): its first filled cell starts with one of

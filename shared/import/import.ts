@@ -20,7 +20,14 @@ import { personKey } from '../store/keys.js';
 import { dateInPolicyZone, isoInPolicyZone } from '../time.js';
 import { findHeaderRow, isFooterRow, matchHeaders, missingRequired, type SheetColumn } from './headers.js';
 import { changedFields, overlayMerge, overlayRegister } from './merge.js';
-import { type ImportFile, type ImportFormat, ImportRejected, readSheet, type SheetRow } from './read.js';
+import {
+  type Cell,
+  type ImportFile,
+  type ImportFormat,
+  ImportRejected,
+  readSheet,
+  type SheetRow,
+} from './read.js';
 import { columnOf, msgWithRow, prepareMergeRow, prepareRegisterRow, validateBody } from './rows.js';
 import type {
   ImportCounts,
@@ -47,6 +54,16 @@ export interface ImportOptions {
   concurrency?: number;
   /** what the importing user may write: absent, everything (a city administrator) */
   scope?: ImportScope;
+  /** read and check everything, write no elder: the counts say what a commit would do */
+  dryRun?: boolean;
+  /** keep the rejected rows' cells and the header row (for the rejected-rows XLSX) */
+  keepRejected?: boolean;
+}
+
+/** The rejected rows as written, with the sheet's header row (ImportOptions.keepRejected). */
+export interface RejectedRows {
+  header: Cell[];
+  rows: { row: number; cells: Cell[]; problems: string[] }[];
 }
 
 /**
@@ -82,7 +99,7 @@ export async function importRegister(
   deps: ImportDeps,
   file: ImportFile,
   options: ImportOptions,
-): Promise<ImportReport> {
+): Promise<ImportReport & { rejected?: RejectedRows }> {
   const { db } = deps;
   const { importId, mode, actor } = options;
   await createImportJob(db, {
@@ -96,7 +113,7 @@ export async function importRegister(
   try {
     const report = await run.execute(file);
     await finishImportJob(db, importId, { ...report, processed: report.total, status: 'done' });
-    return report;
+    return options.keepRejected ? { ...report, rejected: run.rejected() } : report;
   } catch (error) {
     const failure = error instanceof DomainError ? error.message : msg('request.internal');
     // a progress write still on its way must not land after the final state
@@ -112,9 +129,12 @@ export async function importRegister(
 class ImportRun {
   private format: ImportFormat | undefined;
   private warnings: string[] = [];
+  private unknownColumns: ImportReport['unknownColumns'] = [];
   private errors: RowError[] = [];
   private counts: ImportCounts = { total: 0, created: 0, updated: 0, unchanged: 0, failed: 0 };
   private processed = 0;
+  private header: Cell[] = [];
+  private rejectedCells = new Map<number, Cell[]>();
   private jobWrites: Promise<void> = Promise.resolve();
   private readonly today: string;
 
@@ -140,6 +160,17 @@ class ImportRun {
     return this.jobWrites;
   }
 
+  rejected(): RejectedRows {
+    return {
+      header: this.header,
+      rows: this.sortedErrors().map((e) => ({
+        row: e.row,
+        cells: this.rejectedCells.get(e.row) ?? [],
+        problems: e.errors.map((p) => (p.column ? `${p.column}：${zhOf(p.message)}` : zhOf(p.message))),
+      })),
+    };
+  }
+
   private sortedErrors(): RowError[] {
     return this.errors.toSorted((a, b) => a.row - b.row);
   }
@@ -154,12 +185,22 @@ class ImportRun {
     // checked before the warnings are kept: a sheet without headers would otherwise quote its first
     // data row (names, ID numbers) as "unknown columns"
     this.checkColumns(columns);
-    this.warnings = [
-      ...unknown.map((h) => msg('import.unknownColumn', h)),
-      ...repeated.map((h) => msg('import.repeatedColumn', h)),
-    ];
+    if (this.options.keepRejected) this.header = [...header.cells];
     // footer lines (填表人 / 审核人 / 填表日期, 合计) are not data
     const data = rows.slice(headerAt + 1).filter((r) => !isFooterRow(r.cells));
+    // a column the import does not know is reported; one that carries flags (是, √) loudly
+    const flagged = new Set(
+      unknown.filter((u) => data.some((r) => isFlagMark(r.cells[u.index]))).map((u) => u.header),
+    );
+    this.unknownColumns = unknown.map((u) => ({ header: u.header, carriesFlags: flagged.has(u.header) }));
+    this.warnings = [
+      ...unknown.map((u) =>
+        flagged.has(u.header)
+          ? msg('import.unknownFlagColumn', u.header)
+          : msg('import.unknownColumn', u.header),
+      ),
+      ...repeated.map((h) => msg('import.repeatedColumn', h)),
+    ];
     // the header and title rows go; only the data rows stay in memory from here on
     rows.length = 0;
     if (data.length === 0) throw new ImportRejected('import.emptyFile');
@@ -170,7 +211,16 @@ class ImportRun {
     await this.processRows(data, columns);
     await this.jobWrites;
     const { importId, mode } = this.options;
-    return { importId, mode, format, ...this.counts, warnings: this.warnings, errors: this.sortedErrors() };
+    return {
+      importId,
+      mode,
+      format,
+      dryRun: this.options.dryRun === true,
+      ...this.counts,
+      warnings: this.warnings,
+      unknownColumns: this.unknownColumns,
+      errors: this.sortedErrors(),
+    };
   }
 
   private checkColumns(columns: readonly SheetColumn[]): void {
@@ -198,22 +248,26 @@ class ImportRun {
       // free each row's cells once read: only the rows not yet read and the report stay in memory
       data[i] = { row, cells: [] };
       const prepared = this.prepare(cells, columns);
+      const keep = (outcome: Outcome) => {
+        if (this.options.keepRejected && typeof outcome !== 'string') this.rejectedCells.set(row, cells);
+        return outcome;
+      };
       if (!prepared.ok) {
-        this.done(row, prepared.errors);
+        this.done(row, keep(prepared.errors));
         continue;
       }
       const first = firstRowOf.get(prepared.key);
       if (first !== undefined) {
-        this.done(row, [{ path: '', message: msgWithRow('import.duplicateRow', first) }]);
+        this.done(row, keep([{ path: '', message: msgWithRow('import.duplicateRow', first) }]));
         continue;
       }
       firstRowOf.set(prepared.key, row);
       const task = prepared
         .write(columnPaths)
         .then(
-          (outcome) => this.done(row, outcome),
+          (outcome) => this.done(row, keep(outcome)),
           (error: unknown) => {
-            if (error instanceof DomainError) this.done(row, [domainProblem(error, columns)]);
+            if (error instanceof DomainError) this.done(row, keep([domainProblem(error, columns)]));
             else fatal ??= { error };
           },
         )
@@ -276,6 +330,7 @@ class ImportRun {
         const contactRefused = await this.contactOutside(registration.contactId, columns);
         if (contactRefused) return [contactRefused];
         if (!before) {
+          if (this.options.dryRun) return this.wouldCreate(registration, columns);
           await registerParsed(deps, registration, actor, 'import');
           return 'created';
         }
@@ -290,6 +345,7 @@ class ImportRun {
         if (movedOut) return [movedOut];
         const fields = changedFields(existing, merged.registration);
         if (fields.length === 0) return 'unchanged';
+        if (this.options.dryRun) return 'updated';
         await applyChange(deps, before, merged.registration, { fields }, actor, 'import');
         return 'updated';
       } catch (error) {
@@ -335,6 +391,7 @@ class ImportRun {
         if (contactRefused) return [contactRefused];
         const fields = changedFields(existing, merged.registration);
         if (fields.length === 0) return 'unchanged';
+        if (this.options.dryRun) return 'updated';
         await applyChange(deps, before, merged.registration, { fields }, actor, 'merge');
         return 'updated';
       } catch (error) {
@@ -342,6 +399,13 @@ class ImportRun {
         throw error;
       }
     }
+  }
+
+  /** A dry run's new elder: what registering would refuse (an unknown contact), without writing. */
+  private async wouldCreate(registration: Registration, columns: readonly SheetColumn[]): Promise<Outcome> {
+    if (registration.contactId && !(await getContact(this.deps.db, registration.contactId)))
+      return [domainProblem(new ContactNotFound(registration.contactId), columns)];
+    return 'created';
   }
 
   private sees(place: { county: string; township?: string }): boolean {
@@ -388,6 +452,13 @@ class ImportRun {
     }
   }
 }
+
+/** The Chinese half of a bilingual message (the rejected-rows sheet is for county staff). */
+const zhOf = (message: string) => message.split(' / ')[0] ?? message;
+
+/** A cell that marks a flag: 是, √, ✓, 有, Y. */
+const FLAG_MARK = /^(?:是|有|√|✓|✔|y|yes)$/i;
+const isFlagMark = (cell: Cell) => typeof cell === 'string' && FLAG_MARK.test(cell.normalize('NFKC').trim());
 
 /** A domain refusal (under 60, already registered, unknown contact) as a row problem. */
 function domainProblem(error: DomainError, columns: readonly SheetColumn[]): ImportFieldError {

@@ -31,8 +31,12 @@ export interface ImportReport extends ImportCounts {
   importId: string;
   mode: ImportMode;
   format: ImportFormat;
+  /** true: nothing was written; the counts say what importing the file would do */
+  dryRun: boolean;
   /** once per file: unknown or repeated columns */
   warnings: string[];
+  /** the columns the import does not know; `carriesFlags` when they hold 是 / √ marks that were not imported */
+  unknownColumns: { header: string; carriesFlags: boolean }[];
   /** in row order */
   errors: RowError[];
 }

@@ -18,6 +18,7 @@ import {
   releaseOnce,
 } from '../store/phone.js';
 import { dateInPolicyZone, isoInPolicyZone } from '../time.js';
+import { acknowledgeBareReply } from './acknowledge.js';
 import { replyTarget } from './checkin.js';
 import {
   acknowledgeCase,
@@ -125,6 +126,9 @@ async function handleClaimed(
     const c = await caseForCode(deps, code, from);
     if (c && (await acknowledgeCase(deps, c.id, from))) return 'acknowledged';
   }
+  // issue 13: "收到" / "好" / "OK" acknowledges the sender's only open case (shared/phone/acknowledge.ts)
+  const bare = await acknowledgeBareReply(deps, message, from, owners);
+  if (bare) return bare;
   const elderIds = [
     ...new Set(
       owners.filter((o) => o.owner.startsWith('ELDER#') && o.elderId).map((o) => o.elderId as string),

@@ -686,6 +686,13 @@ const ROWS: Record<string, Row> = {
     request: (d) => ({ method: 'GET', url: `/api/contacts/${d.contact}/audit` }),
   },
 
+  // the county template (issue 13)
+  'GET /api/reports/import-template': {
+    roles: ADMINS,
+    scope: 'free',
+    ok: 200,
+    request: () => ({ method: 'GET', url: '/api/reports/import-template' }),
+  },
   'POST /api/imports': {
     roles: ADMINS,
     scope: 'free',

@@ -116,6 +116,8 @@ describe('values as written in county sheets', () => {
     expect(isFooterRow(['填表人：测试', undefined, '审核人：'])).toBe(true);
     expect(isFooterRow([undefined, '填表日期：2025年7月1日'])).toBe(true);
     expect(isFooterRow(['合计', 120])).toBe(true);
+    expect(isFooterRow(['联系电话：0750-3100000'])).toBe(true);
+    expect(isFooterRow(['联系电话', '电话'])).toBe(false);
     expect(isFooterRow([1, '测试老人'])).toBe(false);
     expect(isFooterRow(['测试老人', '女'])).toBe(false);
   });

@@ -51,7 +51,7 @@ describe('matchHeaders', () => {
       [0, 'name', '姓名'],
       [4, 'gender', '性别'],
     ]);
-    expect(match.unknown).toEqual(['备注']);
+    expect(match.unknown.map((u) => u.header)).toEqual(['备注']);
     expect(match.repeated).toEqual(['name']);
   });
 });
