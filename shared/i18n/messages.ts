@@ -41,6 +41,12 @@ export const messages = {
   ],
   'county.unknown': ['未知的县（市、区）代码', 'Unknown county code'],
   'text.required': ['不能为空', 'Must not be empty'],
+  // the text gate (shared/text.ts, issue 15)
+  'text.loneSurrogate': [
+    '含有无法识别的字符（不完整的 Unicode 编码），请重新输入',
+    'contains an unreadable character (a broken Unicode sequence); please type it again',
+  ],
+  'text.tooLong': ['文字超过允许的长度', 'The text is longer than allowed'],
   'partnerImpaired.notCouple': [
     '只有两位老年人共同居住（couple）时才能填写配偶/同住老人情况',
     'partnerImpaired only applies when living is couple',
