@@ -256,6 +256,10 @@ export const messages = {
   'auth.required': ['请先登录', 'Please log in'],
   'auth.forbidden': ['您没有权限执行此操作', 'You are not allowed to do this'],
   'auth.badLogin': ['用户名或密码不正确', 'Wrong username or password'],
+  'auth.locked': [
+    '登录失败次数过多，账户已锁定 15 分钟，请稍后再试',
+    'Too many failed logins: the account is locked for 15 minutes; try again later',
+  ],
   'import.otherCounty': [
     '该行的县（市、区）不在您的管辖范围内，未导入',
     'This row is for a county outside your area; it was not imported',
