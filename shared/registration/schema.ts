@@ -74,7 +74,8 @@ export function makeRegistrationSchema(counties: Readonly<Record<string, unknown
       birthDate: isoDateField.describe('出生日期 birth date, YYYY-MM-DD'),
       idNumber: idNumberField.optional().describe('身份证号 18-digit resident ID (optional)'),
       phone: phoneField.describe('联系电话 mainland mobile or landline; stored as E.164'),
-      address: text(200, '住址 address').describe('住址 address'),
+      // a sheet's address cell may hold a line break (Alt+Enter): kept
+      address: safeText('住址 address', 200, { multiline: true }).describe('住址 address'),
       region: z.strictObject({
         county: z
           .string()
