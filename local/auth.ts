@@ -146,6 +146,40 @@ export function tokenOf(event: APIGatewayProxyEventV2): string | undefined {
   return undefined;
 }
 
+/** Failed logins in a row that lock a local account, and for how long (等保三级: login failure handling). */
+export const LOCKOUT = { failures: 5, minutes: 15 } as const;
+
+/**
+ * Counts failed logins per username: the fifth in a row locks the account for 15 minutes, during which
+ * even the right password is refused; a successful login clears the count. Cognito applies its own
+ * protection on AWS (README).
+ */
+export class LoginLockout {
+  private readonly state = new Map<string, { failures: number; lockedUntil?: number }>();
+
+  /** True while the account is locked. */
+  locked(username: string, now: Date): boolean {
+    const entry = this.state.get(username);
+    if (entry?.lockedUntil === undefined) return false;
+    if (entry.lockedUntil > now.getTime()) return true;
+    this.state.delete(username);
+    return false;
+  }
+
+  /** Records a login's outcome. */
+  record(username: string, ok: boolean, now: Date): void {
+    if (ok) {
+      this.state.delete(username);
+      return;
+    }
+    const failures = (this.state.get(username)?.failures ?? 0) + 1;
+    this.state.set(username, {
+      failures,
+      ...(failures >= LOCKOUT.failures ? { lockedUntil: now.getTime() + LOCKOUT.minutes * 60_000 } : {}),
+    });
+  }
+}
+
 export interface LocalAuthOptions {
   secret?: string;
   users?: readonly Principal[];
@@ -165,6 +199,7 @@ export function withLocalAuthorizer(handler: Handler, options: LocalAuthOptions 
   const secret = options.secret ?? LOCAL_DEV_AUTH_SECRET;
   const users = options.users ?? DEMO_USERS;
   const now = options.now ?? (() => new Date());
+  const lockout = new LoginLockout();
   return async (event, context) => {
     const path = event.rawPath ?? '';
     const method = event.requestContext?.http?.method ?? 'GET';
@@ -182,7 +217,11 @@ export function withLocalAuthorizer(handler: Handler, options: LocalAuthOptions 
         return reply(400, { errors: [{ path: '', message: msg('request.badJson') }] });
       }
       const form = loginBody.safeParse(body);
+      const username = form.success ? form.data.username : '';
+      if (form.success && lockout.locked(username, now()))
+        return reply(423, { errors: [{ path: '', message: msg('auth.locked') }] });
       const principal = form.success ? demoLogin(form.data.username, form.data.password, users) : undefined;
+      if (form.success) lockout.record(username, principal !== undefined, now());
       if (!principal) return reply(401, { errors: [{ path: '', message: msg('auth.badLogin') }] });
       const token = signToken(principal, secret, now());
       const { sub: _sub, ...shown } = principal;

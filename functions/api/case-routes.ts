@@ -7,6 +7,7 @@ import { maskPhone } from '../../shared/registration/phone.js';
 import { progressUpdate } from '../../shared/store/campaigns.js';
 import { getElder } from '../../shared/store/elders.js';
 import { getCase, listCases, listCheckIns, StaleItem, saveCase } from '../../shared/store/phone.js';
+import { safeText } from '../../shared/text.js';
 import { parseOrThrow } from '../../shared/validation.js';
 import { actorOfPrincipal, countiesInScope, elderInScope, principalOf, townshipInScope } from './auth.js';
 import { type HttpEvent, type HttpResult, json, jsonBody } from './http.js';
@@ -19,7 +20,7 @@ const CLOSE_TRIES = 5;
 /** The body of POST /api/cases/{id}/close. */
 export const closeCaseBody = z.strictObject({
   closure: z.enum(CLOSURES),
-  note: z.string().trim().min(1).max(500).optional(),
+  note: safeText('备注 note', 500, { multiline: true }).optional(),
 });
 export type CloseCaseBody = z.output<typeof closeCaseBody>;
 

@@ -1,9 +1,15 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  MathExpression,
+  Stats,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -119,4 +125,123 @@ export function scheduledInvocation(
   // the role's policy must exist before the schedule first fires
   schedule.node.addDependency(role);
   return schedule;
+}
+
+/** How old the oldest message of each dispatcher queue may get before someone is told (seconds). */
+export const QUEUE_AGE_LIMITS = {
+  /** an escalation step (a needs-help text to a contact, a duty call) waiting 2 minutes pages someone */
+  urgent: 120,
+  /** check-in attempts are paced to the providers' limits; 30 minutes behind means the dispatcher is stuck */
+  dispatch: 30 * 60,
+} as const;
+/** No planner run succeeded for this long: nothing new is being called. */
+export const PLANNER_SILENCE_MINUTES = 15;
+/**
+ * Reserved concurrency. The dispatcher's two SQS mappings run at most 2 + 2 at once; one more keeps a
+ * redelivery from being throttled. The voice function answers Chime's invocations for every call in
+ * progress (a few per call per second): 50 covers the default calls-in-progress quota with room, and
+ * keeps a burst elsewhere in the account from starving a live call.
+ */
+export const RESERVED_CONCURRENCY = { dispatcher: 5, voice: 50 } as const;
+
+export interface PhoneOperationsProps {
+  readonly topic: Topic;
+  readonly dispatchQueue: IQueue;
+  readonly urgentQueue: IQueue;
+  readonly plannerFunction: IFunction;
+  readonly dispatcherFunction: IFunction;
+  /** the SIP media application's function */
+  readonly voiceFunction: IFunction;
+}
+
+/** Alarms that notify the ops topic on alarm and again when it is over. */
+function notify(alarm: Alarm, topic: Topic): Alarm {
+  const action = new SnsAction(topic);
+  alarm.addAlarmAction(action);
+  alarm.addOkAction(action);
+  return alarm;
+}
+
+/**
+ * The phone engine's operational alarms and reserved concurrency (issue 15, part 6): the age of the
+ * oldest message on the dispatch and urgent queues, the SIP media application function's errors, and a
+ * planner that has not succeeded for 15 minutes. docs/operations.md says what each means and what to do.
+ */
+export function phoneOperations(scope: Construct, props: PhoneOperationsProps): Alarm[] {
+  const { topic } = props;
+  const queueAge = (id: string, queue: IQueue, limit: number, what: string) =>
+    notify(
+      new Alarm(scope, id, {
+        alarmDescription: `Anxin: the oldest message on the ${what} queue is older than ${limit / 60} minutes. See docs/operations.md, "${id}".`,
+        metric: queue.metricApproximateAgeOfOldestMessage({
+          period: Duration.minutes(1),
+          statistic: Stats.MAXIMUM,
+        }),
+        threshold: limit,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        // an idle queue sends no data: nothing is waiting
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      topic,
+    );
+  const plannerRuns = new MathExpression({
+    expression: 'FILL(invocations, 0) - FILL(errors, 0)',
+    usingMetrics: {
+      invocations: props.plannerFunction.metricInvocations({ statistic: Stats.SUM }),
+      errors: props.plannerFunction.metricErrors({ statistic: Stats.SUM }),
+    },
+    period: Duration.minutes(PLANNER_SILENCE_MINUTES),
+    label: 'planner runs that succeeded',
+  });
+  const alarms = [
+    queueAge(
+      'UrgentQueueOldestMessageAlarm',
+      props.urgentQueue,
+      QUEUE_AGE_LIMITS.urgent,
+      'urgent (escalation)',
+    ),
+    queueAge(
+      'DispatchQueueOldestMessageAlarm',
+      props.dispatchQueue,
+      QUEUE_AGE_LIMITS.dispatch,
+      'dispatch (check-in)',
+    ),
+    notify(
+      new Alarm(scope, 'VoiceFunctionErrorsAlarm', {
+        alarmDescription:
+          'Anxin: the SIP media application function failed (calls may have dropped or lost their keypad answers). See docs/operations.md, "VoiceFunctionErrorsAlarm".',
+        metric: props.voiceFunction.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      topic,
+    ),
+    notify(
+      new Alarm(scope, 'PlannerSilentAlarm', {
+        alarmDescription: `Anxin: no planner run succeeded for ${PLANNER_SILENCE_MINUTES} minutes: nothing new is being queued. See docs/operations.md, "PlannerSilentAlarm".`,
+        metric: plannerRuns,
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        // no invocations at all is the worst case: missing data breaches
+        treatMissingData: TreatMissingData.BREACHING,
+      }),
+      topic,
+    ),
+  ];
+  reserveConcurrency(props.dispatcherFunction, RESERVED_CONCURRENCY.dispatcher);
+  reserveConcurrency(props.voiceFunction, RESERVED_CONCURRENCY.voice);
+  return alarms;
+}
+
+function reserveConcurrency(fn: IFunction, count: number): void {
+  const cfn = fn.node.defaultChild;
+  if (!(cfn instanceof CfnFunction)) throw new Error(`${fn.node.path}: not a Lambda function of this app`);
+  cfn.reservedConcurrentExecutions = count;
 }

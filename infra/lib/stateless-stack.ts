@@ -34,7 +34,7 @@ import { ConsoleAccess } from './access.js';
 import { Campaigns } from './campaigns.js';
 import { type ConsoleDomain, WebConsole } from './console.js';
 import { HomeVisits } from './home-visits.js';
-import { deadLetterAlarm, opsTopic, scheduledInvocation } from './operations.js';
+import { deadLetterAlarm, opsTopic, phoneOperations, scheduledInvocation } from './operations.js';
 import { PhoneVisits, type PhoneVisitsOptions } from './phone-visits.js';
 import { allowSecretRead, serviceFunction, source } from './service-function.js';
 
@@ -85,6 +85,8 @@ export class StatelessStack extends Stack {
   public readonly reclassifySchedule: CfnSchedule;
   public readonly reclassifyDeadLetterQueue: Queue;
   public readonly opsTopic: Topic;
+  /** the phone engine's operational alarms (infra/lib/operations.ts, docs/operations.md) */
+  public readonly operationsAlarms: Alarm[];
   public readonly phoneVisits: PhoneVisits;
   public readonly homeVisits: HomeVisits;
   /** the console's app client and the JWT authorizer of every /api route */
@@ -245,6 +247,16 @@ export class StatelessStack extends Stack {
       table,
       key,
       opsTopic: this.opsTopic,
+    });
+    // (5a) operations of the phone engine (issue 15): queue ages, voice errors, a silent planner,
+    // reserved concurrency (infra/lib/operations.ts)
+    this.operationsAlarms = phoneOperations(this, {
+      topic: this.opsTopic,
+      dispatchQueue: this.phoneVisits.dispatchQueue,
+      urgentQueue: this.phoneVisits.urgentQueue,
+      plannerFunction: this.phoneVisits.plannerFunction,
+      dispatcherFunction: this.phoneVisits.dispatcherFunction,
+      voiceFunction: this.phoneVisits.voiceFunction,
     });
 
     // (7) the console on S3 behind CloudFront, which also sends /api/*, /v/* and /l/* to the HTTP API: the

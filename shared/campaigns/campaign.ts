@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { DomainError } from '../errors.js';
 import { msg } from '../i18n/messages.js';
 import { CATEGORIES, type Category } from '../registration/fields.js';
+import { safeText } from '../text.js';
 import { CAMPAIGN_KINDS, CAMPAIGN_STATUSES, type CampaignStatus } from './kinds.js';
 
 /** Campaigns (issue 5, section 2): a temporary, higher cadence for part of the register. Pure domain. */
@@ -16,12 +17,12 @@ export const TEXT_MAX = 500;
 
 const county = z.string().regex(/^\d{6}$/);
 const instant = z.iso.datetime({ offset: true });
-const script = z.string().trim().min(1).max(2000);
+const script = safeText('通话内容 call script', 2000, { multiline: true });
 
 export const campaignTargetSchema = z
   .strictObject({
     counties: z.array(county).min(1),
-    townships: z.array(z.strictObject({ county, township: z.string().trim().min(1) })).optional(),
+    townships: z.array(z.strictObject({ county, township: safeText('镇（街道） township', 50) })).optional(),
     categories: z
       .array(z.enum(CATEGORIES))
       .min(1)
@@ -92,7 +93,7 @@ export type CampaignChange = z.output<typeof campaignChangeSchema>;
 /** What an administrator writes (the body of POST /api/campaigns and of the preview). */
 const definition = {
   /** a short name shown in lists ("台风「海葵」台山") */
-  title: z.string().trim().min(1).max(60),
+  title: safeText('活动名称 title', 60),
   kind: z.enum(CAMPAIGN_KINDS),
   target: campaignTargetSchema,
   window: campaignWindowSchema,
@@ -104,7 +105,7 @@ const definition = {
   }),
   messages: z.strictObject({
     call: z.strictObject({ yue: script, cmn: script }),
-    text: z.string().trim().min(1).max(TEXT_MAX),
+    text: safeText('短信内容 text', TEXT_MAX, { multiline: true }),
   }),
 };
 

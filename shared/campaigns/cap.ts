@@ -21,6 +21,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import * as z from 'zod';
 import { type MessageKey, msg } from '../i18n/messages.js';
 import { CITIES, JIANGMEN_COUNTIES } from '../regions.js';
+import { safeText } from '../text.js';
 import { isoInPolicyZone } from '../time.js';
 import type { CampaignInput } from './campaign.js';
 
@@ -77,7 +78,9 @@ export function verifyCapSignature(
 // ---------------------------------------------------------------- schema
 
 const isoWithOffset = z.iso.datetime({ offset: true });
-const text = z.string().trim().min(1);
+/** CAP's text through the text gate; the largest field (a description) is bounded well inside the 2 MiB alert. */
+const text = safeText('预警字段 alert field', 10_000, { multiline: true });
+const optionalText = safeText('预警字段 alert field', 10_000, { multiline: true, min: 0 }).optional();
 
 const geocodeSchema = z.object({ valueName: z.string(), value: z.string().trim() });
 const areaSchema = z.object({
@@ -95,9 +98,9 @@ const infoSchema = z.object({
   onset: isoWithOffset.optional(),
   /** often absent in China's feeds (a warning signal stays until it is lifted): then CAP_DEFAULT_HOURS */
   expires: isoWithOffset.optional(),
-  headline: z.string().trim().optional(),
-  description: z.string().trim().optional(),
-  instruction: z.string().trim().optional(),
+  headline: optionalText,
+  description: optionalText,
+  instruction: optionalText,
   area: z.array(areaSchema).default([]),
 });
 export const capAlertSchema = z.object({

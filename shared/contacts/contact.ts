@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { phoneField } from '../registration/schema.js';
+import { safeText } from '../text.js';
 import { CONTACT_ROLES } from './roles.js';
 
 export * from './roles.js';
@@ -10,16 +11,16 @@ export * from './roles.js';
  * elders; the number is what the overdue digest needs.
  */
 export const supervisorSchema = z.strictObject({
-  name: z.string().trim().min(1).max(50),
+  name: safeText('督导姓名 supervisor name', 50),
   phone: phoneField,
 });
 
 export const contactSchema = z.strictObject({
-  name: z.string().trim().min(1).max(50),
+  name: safeText('联系人姓名 contact name', 50),
   phone: phoneField,
   role: z.enum(CONTACT_ROLES),
   county: z.string().regex(/^\d{6}$/),
-  township: z.string().trim().min(1).max(50),
+  township: safeText('镇（街道） township', 50),
   /** who hears about home visits overdue by more than 3 days (the township's supervisors) */
   supervisors: z.array(supervisorSchema).max(5).default([]),
 });

@@ -41,6 +41,12 @@ export const messages = {
   ],
   'county.unknown': ['未知的县（市、区）代码', 'Unknown county code'],
   'text.required': ['不能为空', 'Must not be empty'],
+  // the text gate (shared/text.ts, issue 15)
+  'text.loneSurrogate': [
+    '含有无法识别的字符（不完整的 Unicode 编码），请重新输入',
+    'contains an unreadable character (a broken Unicode sequence); please type it again',
+  ],
+  'text.tooLong': ['文字超过允许的长度', 'The text is longer than allowed'],
   'partnerImpaired.notCouple': [
     '只有两位老年人共同居住（couple）时才能填写配偶/同住老人情况',
     'partnerImpaired only applies when living is couple',
@@ -269,6 +275,10 @@ export const messages = {
   'auth.required': ['请先登录', 'Please log in'],
   'auth.forbidden': ['您没有权限执行此操作', 'You are not allowed to do this'],
   'auth.badLogin': ['用户名或密码不正确', 'Wrong username or password'],
+  'auth.locked': [
+    '登录失败次数过多，账户已锁定 15 分钟，请稍后再试',
+    'Too many failed logins: the account is locked for 15 minutes; try again later',
+  ],
   'import.otherCounty': [
     '该行的县（市、区）不在您的管辖范围内，未导入',
     'This row is for a county outside your area; it was not imported',

@@ -17,6 +17,7 @@ import {
   ownersOfPhone,
   releaseOnce,
 } from '../store/phone.js';
+import { providerText } from '../text.js';
 import { dateInPolicyZone, isoInPolicyZone } from '../time.js';
 import { acknowledgeBareReply } from './acknowledge.js';
 import { replyTarget } from './checkin.js';
@@ -42,7 +43,7 @@ export const inboundTextSchema = z.looseObject({
   originationNumber: z.string().min(3).max(40),
   destinationNumber: z.string().max(40).nullish(),
   messageKeyword: z.string().max(100).nullish(),
-  messageBody: z.string().max(2000),
+  messageBody: providerText(2000), // the text gate (shared/text.ts), never refusing
   inboundMessageId: z.string().min(1).max(200),
   previousPublishedMessageId: z.string().max(200).nullish(),
 });

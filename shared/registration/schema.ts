@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { msg } from '../i18n/messages.js';
 import { abilityOf, PARTNER_PLACES } from '../policy/definitions.js';
 import { JIANGMEN_COUNTIES } from '../regions.js';
+import { safeText } from '../text.js';
 import { parseIsoDate } from '../time.js';
 import {
   ABILITY_GRADES,
@@ -20,7 +21,8 @@ import {
 import { readIdNumber } from './id-number.js';
 import { toE164 } from './phone.js';
 
-const text = (max: number) => z.string().trim().min(1, msg('text.required')).max(max);
+/** Free text through the text gate (shared/text.ts): NFC, hidden characters removed, bounded. */
+const text = (max: number, label = '此项 this field') => safeText(label, max);
 
 /** A real calendar date as YYYY-MM-DD, from 1900 on. */
 export const isoDateField = z
@@ -55,7 +57,7 @@ export const idNumberField = z
 const RELATION_ORDER: Record<Relation, number> = { child: 0, relative: 1, neighbour: 2, committee: 3 };
 
 export const emergencyContactSchema = z.strictObject({
-  name: text(50),
+  name: text(50, '紧急联系人姓名 emergency contact name'),
   relation: z.enum(RELATIONS),
   phone: phoneField,
 });
@@ -119,19 +121,20 @@ export function makeRegistrationSchema(counties: Readonly<Record<string, unknown
   return (
     z
       .strictObject({
-        name: text(50).describe('姓名 name'),
+        name: text(50, '姓名 name').describe('姓名 name'),
         gender: z.enum(GENDERS).describe('性别 gender'),
         birthDate: isoDateField.describe('出生日期 birth date, YYYY-MM-DD'),
         idNumber: idNumberField.optional().describe('身份证号 18-digit resident ID (optional)'),
         phone: phoneField.describe('联系电话 mainland mobile or landline; stored as E.164'),
-        address: text(200).describe('住址 address'),
+        // a sheet's address cell may hold a line break (Alt+Enter): kept
+        address: safeText('住址 address', 200, { multiline: true }).describe('住址 address'),
         region: z.strictObject({
           county: z
             .string()
             .refine((c) => Object.hasOwn(counties, c), msg('county.unknown'))
             .describe('县（市、区） 6-digit GB/T 2260 code'),
-          township: text(50).describe('镇（街道） township or subdistrict'),
-          village: text(50).describe('村（居） village or residents’ committee'),
+          township: text(50, '镇（街道） township').describe('镇（街道） township or subdistrict'),
+          village: text(50, '村（居） village').describe('村（居） village or residents’ committee'),
         }),
         living: z.enum(LIVING).describe('居住情况 living arrangement'),
         emptyNest: z.boolean().default(false).describe('空巢 empty-nest'),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { msg } from '../i18n/messages.js';
 import { isoDateField } from '../registration/schema.js';
+import { safeText } from '../text.js';
 
 export const VISIT_MODES = ['home', 'phone', 'video', 'automated'] as const;
 export type VisitMode = (typeof VISIT_MODES)[number];
@@ -52,7 +53,8 @@ export const visitTimeField = z.union([z.iso.datetime({ offset: true }), isoDate
   error: msg('datetime.format'),
 });
 
-const note = (max: number) => z.string().trim().min(1).max(max);
+/** Free text through the text gate (shared/text.ts); notes keep their line breaks. */
+const note = (max: number, label = '记录 note') => safeText(label, max, { multiline: true });
 
 /** The visit record (《探访关爱服务记录表》) as the API takes it. */
 export const visitRecordSchema = z.strictObject({
