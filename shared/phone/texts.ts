@@ -12,7 +12,8 @@ export type Language = 'yue' | 'cmn';
  * synthesised prompt speaks Cantonese to a Taishanese speaker; the domestic carriers play Taishanese
  * recordings instead (shared/carriers/prompts.ts).
  */
-export const spokenLanguage = (language: Language | 'tws'): Language => (language === 'tws' ? 'yue' : language);
+export const spokenLanguage = (language: Language | 'tws'): Language =>
+  language === 'tws' ? 'yue' : language;
 
 export const VOICES: Record<
   Language,

@@ -285,7 +285,12 @@ async function promptFor(
     // a campaign's check-in plays the campaign's script in the elder's language
     const campaign = checkIn.campaignId ? await getCampaign(deps.db, checkIn.campaignId) : undefined;
     const language = spokenLanguage(elder.language);
-    const parts = checkInPromptParts(language, elder.name, elder.region.village, campaign?.messages.call[language]);
+    const parts = checkInPromptParts(
+      language,
+      elder.name,
+      elder.region.village,
+      campaign?.messages.call[language],
+    );
     return { text: parts.ask, language, before: parts.before.slice(0, 8) };
   }
   const c = await getCase(deps.db, context.ref);

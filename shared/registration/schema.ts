@@ -106,7 +106,7 @@ export function makeRegistrationSchema(counties: Readonly<Record<string, unknown
         .boolean()
         .default(false)
         .describe('同住老人失能/失智/残疾 the other elder of a couple is impaired'),
-      language: z.enum(LANGUAGES).default('yue').describe('language: yue Cantonese, cmn Mandarin, tws Taishanese'),
+      language: z.enum(LANGUAGES).default('yue').describe('language: yue Cantonese, cmn Mandarin'),
       channel: z.enum(CHANNELS).default('voice').describe('check-in channel'),
       emergencyContacts: z
         .array(emergencyContactSchema)
