@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { OidcConfig } from './auth/oidc-config.js';
 import {
   CARRIERS,
   type Carrier,
@@ -253,3 +254,16 @@ export function loadCampaignQueueConfig(env: Record<string, string | undefined> 
   return { queueUrl: parsed.data.CAMPAIGNS_QUEUE_URL };
 }
 // --- end campaign execution ---
+
+/**
+ * The China profile's identity settings (issue 12): `ANXIN_OIDC` is the JSON of shared/auth/oidc.ts's
+ * OidcConfig (issuer, audience, jwksUri, claim names, role values). Read once at the authorizer's cold start.
+ */
+export function loadOidcConfig(env: Record<string, string | undefined> = process.env): OidcConfig {
+  const parsed = z.object({ ANXIN_OIDC: jsonOf(OidcConfig) }).safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`配置错误 / bad configuration: ${names}`);
+  }
+  return parsed.data.ANXIN_OIDC;
+}

@@ -9,14 +9,15 @@ import { type HttpEvent, HttpFailure } from './http.js';
 
 /**
  * The caller of an /api route. API Gateway's JWT authorizer (AWS) or the local stack's login (locally)
- * put the verified token's claims at `requestContext.authorizer.jwt.claims`; no claims, or claims that
+ * put the verified token's claims at `requestContext.authorizer.jwt.claims`; the China profile's OIDC
+ * Lambda authorizer puts the same claims at `requestContext.authorizer.lambda`. No claims, or claims that
  * name no valid role, is a 401.
  */
 export function principalOf(event: HttpEvent): Principal {
   const context = event.requestContext as HttpEvent['requestContext'] & {
-    authorizer?: { jwt?: { claims?: Record<string, unknown> } };
+    authorizer?: { jwt?: { claims?: Record<string, unknown> }; lambda?: Record<string, unknown> };
   };
-  const principal = principalFromClaims(context.authorizer?.jwt?.claims);
+  const principal = principalFromClaims(context.authorizer?.jwt?.claims ?? context.authorizer?.lambda);
   if (!principal) throw new HttpFailure(401, [{ path: '', message: msg('auth.required') }]);
   return principal;
 }

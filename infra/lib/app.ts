@@ -27,8 +27,8 @@ export interface BuildAppOptions {
   readonly opsEmail?: string;
   /**
    * The console's custom domain and WAF web ACL; each one given here wins over the context values
-   * `-c consoleDomainName=console.example.cn -c consoleCertificateArn=arn:aws:acm:us-east-1:…` (both or
-   * neither) and `-c consoleWebAclArn=arn:aws:wafv2:us-east-1:…:global/webacl/…`.
+   * `-c consoleDomainName=console.example.cn -c consoleCertificateArn=arn:<partition>:acm:us-east-1:…` (both or
+   * neither) and `-c consoleWebAclArn=arn:<partition>:wafv2:us-east-1:…:global/webacl/…`.
    */
   readonly console?: { readonly domain?: ConsoleDomain; readonly webAclArn?: string };
 }

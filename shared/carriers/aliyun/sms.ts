@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { carrierText, optionalCarrierText } from '../fields.js';
 import {
   beijingTime,
   CarrierRefused,
@@ -92,22 +93,16 @@ export function dysmsapiSender(client: DysmsapiClient): AliyunSmsSender {
   };
 }
 
-const text = z.union([z.string(), z.number()]).transform(String);
-const optionalText = z
-  .union([z.string(), z.number(), z.null()])
-  .optional()
-  .transform((v) => (v === null || v === undefined || v === '' ? undefined : String(v)));
-
 export const SmsReportRecord = z.looseObject({
-  phone_number: optionalText,
-  send_time: optionalText,
-  report_time: optionalText,
+  phone_number: optionalCarrierText,
+  send_time: optionalCarrierText,
+  report_time: optionalCarrierText,
   success: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]),
-  err_code: optionalText,
-  err_msg: optionalText,
-  sms_size: optionalText,
-  biz_id: text,
-  out_id: optionalText,
+  err_code: optionalCarrierText,
+  err_msg: optionalCarrierText,
+  sms_size: optionalCarrierText,
+  biz_id: carrierText,
+  out_id: optionalCarrierText,
 });
 
 /** The delivery receipts of one SmsReport push, one per record (see settleReceipts for repeats). */
@@ -128,12 +123,12 @@ export function parseSmsReport(body: unknown): DeliveryReceipt[] {
 }
 
 export const SmsUpRecord = z.looseObject({
-  phone_number: text,
+  phone_number: carrierText,
   content: z.string(),
   send_time: z.string(),
-  dest_code: optionalText,
-  sequence_id: text,
-  sign_name: optionalText,
+  dest_code: optionalCarrierText,
+  sequence_id: carrierText,
+  sign_name: optionalCarrierText,
 });
 
 /**

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { carrierText, optionalCarrierText } from '../fields.js';
 import {
   beijingTime,
   type CallOutcome,
@@ -178,23 +179,17 @@ export function aliyunCallOutcome(statusCode: string, dtmf: string | undefined):
   return outcomeOfKeys(dtmf) ?? 'answeredNoKey';
 }
 
-const text = z.union([z.string(), z.number()]).transform(String);
-const optionalText = z
-  .union([z.string(), z.number(), z.null()])
-  .optional()
-  .transform((v) => (v === null || v === undefined || v === '' ? undefined : String(v)));
-
 /** One VoiceReport record; fields the carrier adds later pass through unread. */
 export const VoiceReportRecord = z.looseObject({
-  call_id: text,
-  status_code: text,
-  out_id: optionalText,
-  dtmf: optionalText,
-  start_time: optionalText,
-  b_start_time: optionalText,
-  end_time: optionalText,
-  duration: optionalText,
-  callee: optionalText,
+  call_id: carrierText,
+  status_code: carrierText,
+  out_id: optionalCarrierText,
+  dtmf: optionalCarrierText,
+  start_time: optionalCarrierText,
+  b_start_time: optionalCarrierText,
+  end_time: optionalCarrierText,
+  duration: optionalCarrierText,
+  callee: optionalCarrierText,
 });
 export const VoiceReportBatch = z.array(VoiceReportRecord);
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { carrierText, optionalCarrierText } from '../fields.js';
 import {
   beijingTime,
   CarrierRefused,
@@ -85,19 +86,14 @@ export function tencentSmsSender(client: TencentSmsClient) {
   };
 }
 
-const optionalText = z
-  .union([z.string(), z.number(), z.null()])
-  .optional()
-  .transform((v) => (v === null || v === undefined || v === '' ? undefined : String(v)));
-
 export const SmsStatusRecord = z.looseObject({
-  user_receive_time: optionalText,
-  nationcode: optionalText,
-  mobile: optionalText,
+  user_receive_time: optionalCarrierText,
+  nationcode: optionalCarrierText,
+  mobile: optionalCarrierText,
   report_status: z.enum(['SUCCESS', 'FAIL']),
-  errmsg: optionalText,
-  description: optionalText,
-  sid: z.union([z.string(), z.number()]).transform(String),
+  errmsg: optionalCarrierText,
+  description: optionalCarrierText,
+  sid: carrierText,
 });
 
 /** The delivery receipts of one status callback (a JSON array; one object is read as a batch of one). */
@@ -119,10 +115,10 @@ export function parseTencentSmsStatus(body: unknown): DeliveryReceipt[] {
 }
 
 export const SmsReplyRecord = z.looseObject({
-  extend: optionalText,
-  mobile: z.union([z.string(), z.number()]).transform(String),
-  nationcode: optionalText,
-  sign: optionalText,
+  extend: optionalCarrierText,
+  mobile: carrierText,
+  nationcode: optionalCarrierText,
+  sign: optionalCarrierText,
   text: z.string(),
   time: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]),
 });

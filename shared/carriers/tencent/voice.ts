@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { carrierText, optionalCarrierText } from '../fields.js';
 import {
   type CallOutcome,
   type CallOutcomeKind,
@@ -129,32 +130,30 @@ export const TENCENT_PROMPT_RESULTS: Record<string, { outcome: CallOutcomeKind; 
   '2': { outcome: 'providerFailure', meaning: '呼叫异常' },
 };
 
-const text = z.union([z.string(), z.number()]).transform(String);
-const optionalText = z
-  .union([z.string(), z.number(), z.null()])
-  .optional()
-  .transform((v) => (v === null || v === undefined || v === '' ? undefined : String(v)));
-
 const PromptCallback = z.looseObject({
   voiceprompt_callback: z.looseObject({
-    result: text,
-    callid: text,
-    accept_time: optionalText,
-    start_calltime: optionalText,
-    end_calltime: optionalText,
-    fee: optionalText,
-    mobile: optionalText,
+    result: carrierText,
+    callid: carrierText,
+    accept_time: optionalCarrierText,
+    start_calltime: optionalCarrierText,
+    end_calltime: optionalCarrierText,
+    fee: optionalCarrierText,
+    mobile: optionalCarrierText,
   }),
 });
 const KeyCallback = z.looseObject({
-  voicekey_callback: z.looseObject({ callid: text, keypress: z.string(), mobile: optionalText }),
+  voicekey_callback: z.looseObject({
+    callid: carrierText,
+    keypress: z.string(),
+    mobile: optionalCarrierText,
+  }),
 });
 const FailureCallback = z.looseObject({
   voice_failure_callback: z.looseObject({
-    callid: text,
-    failure_code: text,
-    failure_reason: optionalText,
-    mobile: optionalText,
+    callid: carrierText,
+    failure_code: carrierText,
+    failure_reason: optionalCarrierText,
+    mobile: optionalCarrierText,
   }),
 });
 
