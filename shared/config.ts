@@ -208,6 +208,28 @@ export function loadCampaignConfig(env: Record<string, string | undefined> = pro
 }
 // --- end campaigns ---
 
+// --- signals (issue 16, h16) ---
+const signalsEnvSchema = z.object({
+  /** local and dev only: the secret vendor platforms sign reading batches with, at least 32 characters */
+  SIGNALS_SECRET: z.string().min(32).optional(),
+  /** on AWS: the Secrets Manager secret holding it, read at cold start */
+  SIGNALS_SECRET_ARN: z.string().startsWith('arn:').optional(),
+});
+
+/** Where the signals secret comes from; absent both, every batch is refused as unsigned. */
+export function loadSignalsConfig(env: Record<string, string | undefined> = process.env): {
+  secret: string | undefined;
+  secretArn: string | undefined;
+} {
+  const parsed = signalsEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`配置错误 / bad configuration: ${names}`);
+  }
+  return { secret: parsed.data.SIGNALS_SECRET, secretArn: parsed.data.SIGNALS_SECRET_ARN };
+}
+// --- end signals ---
+
 // --- campaign execution (issue 5, section 2) ---
 const campaignRunEnvSchema = z.object({
   /** the EventBridge Scheduler group the campaigns' one-time schedules are created in */

@@ -11,11 +11,12 @@ import { phoneRoutes } from './phone-routes.js';
 import { registerRoutes } from './register-routes.js';
 import { reviewRoutes } from './review-routes.js';
 import { type ApiDeps, elderRoutes } from './routes.js';
+import { type SignalApiDeps, signalRoutes } from './signal-routes.js';
 import { statsRoutes } from './stats-routes.js';
 import { visitContentsRoutes } from './visit-contents-routes.js';
 
 /** The routes of the admin API Lambda: health, register, visits, compliance, cases, contacts, campaigns. */
-export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps>): HttpRoute[] {
+export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps> & Partial<SignalApiDeps>): HttpRoute[] {
   return [
     { method: 'GET', path: '/healthz', handler: async () => json(200, { status: 'ok' }) },
     ...elderRoutes(deps),
@@ -32,6 +33,7 @@ export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps>): HttpRoute
     ...registerRoutes(deps),
     // roll call, absences, signals (issue 16): begin
     ...absenceRoutes(deps),
+    ...signalRoutes(deps),
     // roll call, absences, signals (issue 16): end
     ...visitContentsRoutes(deps),
   ];
@@ -42,7 +44,7 @@ export function adminRoutes(deps: ApiDeps & Partial<CampaignApiDeps>): HttpRoute
  * spreadsheet library stays out of this bundle.
  */
 export function makeAdminApi(
-  deps: ApiDeps & Partial<CampaignApiDeps>,
+  deps: ApiDeps & Partial<CampaignApiDeps> & Partial<SignalApiDeps>,
   logger = new Logger({ serviceName: 'anxin-api' }),
 ) {
   return makeHttp(adminRoutes(deps), logger);

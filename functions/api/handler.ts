@@ -5,7 +5,9 @@ import {
   loadCampaignRunConfig,
   loadConfig,
   loadPhoneConfig,
+  loadSignalsConfig,
 } from '../../shared/config.js';
+import { secretsManagerFetcher } from '../../shared/homevisits/links.js';
 import { createDb } from '../../shared/store/client.js';
 import { loadCapSecret } from '../campaigns/routes.js';
 import { makeAdminApi } from './app.js';
@@ -35,4 +37,15 @@ export const handler = makeAdminApi({
   approvalThreshold: campaigns.approvalThreshold,
   limits: phone.limits,
   phonePolicies: phone.phonePolicies,
+  // signals (issue 16): the vendor platforms' signing secret; the alert engine is wired next session
+  signalsSecret: await loadSignalsSecret(),
 });
+
+async function loadSignalsSecret(): Promise<string | undefined> {
+  const signals = loadSignalsConfig();
+  if (signals.secret) return signals.secret;
+  if (!signals.secretArn) return undefined;
+  const value = await secretsManagerFetcher(signals.secretArn);
+  if (value.length < 32) throw new Error('signals secret: shorter than 32 characters');
+  return value;
+}

@@ -97,6 +97,8 @@ const definition = {
   kind: z.enum(CAMPAIGN_KINDS),
   target: campaignTargetSchema,
   window: campaignWindowSchema,
+  /** roll call (issue 16): by when every targeted elder must be accounted for (the landfall, the eve) */
+  deadline: instant.optional(),
   /** hours between check-ins during the window, by category (daily = 24, twice a day = 12) */
   cadence: z.strictObject({
     A: cadenceEntry.optional(),

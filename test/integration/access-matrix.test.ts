@@ -15,6 +15,8 @@ import { getElder, listEldersByCounty } from '../../shared/store/elders.js';
 import { createCase, getCase } from '../../shared/store/phone.js';
 import { putReview } from '../../shared/store/reviews.js';
 import { listVisits, putVisit } from '../../shared/store/visits.js';
+  },
+import { createAlert, getAlert, listDevicesOfElder, putDevice } from '../../shared/store/signals.js';
 import {
   type ApiClient,
   apiClient,
@@ -106,6 +108,8 @@ interface Data {
   importJob: string;
   // roll call, absences, signals (issue 16)
   absence?: string;
+  device?: string;
+  alert?: string;
 }
 const data = {} as Record<Where, Data>;
 /** strings that name a place's data (ids, names); a caller who does not see the place must never get one */
@@ -209,6 +213,41 @@ async function newAbsence(where: Where): Promise<string> {
   await putAbsence(db, absence);
   names[where].add(absence.id);
   return absence.id;
+}
+/** A device of the place's elder (the route under test removes it). */
+async function newDevice(where: Where): Promise<string> {
+  const deviceId = `MX-${++seq}`;
+  await putDevice(db, {
+    vendor: 'matrix',
+    deviceId,
+    kind: 'doorSensor',
+    elderId: data[where].elder,
+    ...PLACE[where],
+    village: '矩阵村',
+    registeredAt: now.toISOString(),
+    registeredBy: 'matrix',
+  });
+  return deviceId;
+}
+
+/** A pending alert of the place's elder, straight into the store as a rule firing stores one. */
+async function newAlert(where: Where): Promise<string> {
+  const id = randomUUID().replaceAll('-', '');
+  await createAlert(db, {
+    id,
+    rule: 'button',
+    action: 'case',
+    elderId: data[where].elder,
+    ...PLACE[where],
+    device: { vendor: 'matrix', deviceId: 'BTN', kind: 'alarmButton' },
+    window: { from: now.toISOString(), to: now.toISOString() },
+    readings: [],
+    detail: 'matrix',
+    firedAt: now.toISOString(),
+    status: 'pending',
+  });
+  names[where].add(id);
+  return id;
 }
 // roll call, absences, signals (issue 16): end
 
@@ -330,6 +369,13 @@ const ROWS: Record<string, Row> = {
     scope: 'public',
     ok: 403,
     request: () => ({ method: 'POST', url: '/v/bm90LWEtbGluaw.c2lnbmF0dXJl/away', body: {} }),
+  },
+  'POST /signals/readings': {
+    roles: 'public',
+    scope: 'public',
+    // a batch without a signature: refused as unsigned
+    ok: 401,
+    request: () => ({ method: 'POST', url: '/signals/readings', body: { vendor: 'acme', readings: [] } }),
   },
   // roll call, absences, signals (issue 16): end (public rows)
   'GET /l/{id}': {
@@ -605,6 +651,85 @@ const ROWS: Record<string, Row> = {
     fresh: async (where) => ({ absence: await newAbsence(where) }),
     request: (d) => ({ method: 'POST', url: `/api/elders/${d.elder}/absences/${d.absence}/end` }),
     snapshot: async (d) => (await listAbsences(db, d.elder)).find((a) => a.id === d.absence)?.endedAt ?? null,
+  },
+  'POST /api/elders/{id}/devices': {
+    roles: ADMINS,
+    scope: 'item',
+    ok: 201,
+    request: (d) => ({
+      method: 'POST',
+      url: `/api/elders/${d.elder}/devices`,
+      body: { kind: 'waterMeter', vendor: 'matrix', deviceId: `WM-${++seq}` },
+    }),
+    snapshot: async (d) => (await listDevicesOfElder(db, d.elder)).length,
+  },
+  'GET /api/elders/{id}/devices': {
+    roles: ALL,
+    scope: 'item',
+    ok: 200,
+    request: (d) => ({ method: 'GET', url: `/api/elders/${d.elder}/devices` }),
+  },
+  'POST /api/elders/{id}/devices/remove': {
+    roles: ADMINS,
+    scope: 'item',
+    ok: 200,
+    fresh: async (where) => ({ device: await newDevice(where) }),
+    request: (d) => ({
+      method: 'POST',
+      url: `/api/elders/${d.elder}/devices/remove`,
+      body: { vendor: 'matrix', deviceId: d.device ?? 'none' },
+    }),
+    snapshot: async (d) => (await listDevicesOfElder(db, d.elder)).length,
+  },
+  'PUT /api/elders/{id}/signal-rules': {
+    roles: ADMINS,
+    scope: 'item',
+    ok: 200,
+    request: (d) => ({
+      method: 'PUT',
+      url: `/api/elders/${d.elder}/signal-rules`,
+      body: { noDoor: { hours: 36 } },
+    }),
+  },
+  'GET /api/signals/rules': {
+    roles: ALL,
+    scope: 'county',
+    ok: 200,
+    request: (_d, where) => ({ method: 'GET', url: `/api/signals/rules?county=${PLACE[where].county}` }),
+  },
+  'PUT /api/signals/rules': {
+    roles: ADMINS,
+    scope: 'county',
+    ok: 200,
+    request: (_d, where) => ({
+      method: 'PUT',
+      url: `/api/signals/rules?county=${PLACE[where].county}`,
+      body: { waterLow: { thresholdM3: 0.01 } },
+    }),
+  },
+  'GET /api/signals/alerts': {
+    roles: ALL,
+    scope: 'county',
+    ok: 200,
+    request: (_d, where) => ({ method: 'GET', url: `/api/signals/alerts?county=${PLACE[where].county}` }),
+  },
+  'POST /api/signals/alerts/{id}/verdict': {
+    roles: ALL,
+    scope: 'item',
+    ok: 200,
+    fresh: async (where) => ({ alert: await newAlert(where) }),
+    request: (d) => ({
+      method: 'POST',
+      url: `/api/signals/alerts/${d.alert}/verdict`,
+      body: { verdict: 'false' },
+    }),
+    snapshot: async (d) => (d.alert ? ((await getAlert(db, d.alert))?.verdict ?? null) : null),
+  },
+  'GET /api/signals/stats': {
+    roles: ALL,
+    scope: 'county',
+    ok: 200,
+    request: (_d, where) => ({ method: 'GET', url: `/api/signals/stats?county=${PLACE[where].county}` }),
   },
   // roll call, absences, signals (issue 16): end
 
