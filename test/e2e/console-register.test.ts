@@ -88,9 +88,9 @@ describe('the city administrator', () => {
 describe('a county administrator', () => {
   it('finds by phone number an elder who is not on the first page, and sees the total', async () => {
     // an elder on the second page of the register sorted by name, and their phone on the simulated network
-    const reply = await stack.get(`/api/elders/search?county=${PENGJIANG}&page=2&pageSize=50`);
+    const reply = await stack.get(`/api/elders/search?county=${PENGJIANG}&page=2&pageSize=20`);
     const second = (await reply.json()) as { total: number; items: { id: string; name: string }[] };
-    expect(second.total).toBeGreaterThan(50);
+    expect(second.total).toBeGreaterThan(20);
     const phones = (await phoneState(stack)).phones;
     const target = second.items.find((e) => phones.some((p) => p.kind === 'elder' && p.id === e.id));
     if (!target) throw new Error('no elder of page 2 with a phone on the simulated network');

@@ -103,7 +103,7 @@ export function ElderListPage({ me }: PageProps) {
     sort: 'name',
     order: 'asc',
     page: 1,
-    pageSize: 50,
+    pageSize: 20,
   });
   // the text typed, searched on Enter or the button
   const [typed, setTyped] = useState('');
@@ -137,9 +137,9 @@ export function ElderListPage({ me }: PageProps) {
       <Heading>{t('elders.title')}</Heading>
       {me.principal.role !== 'townshipOperator' ? (
         <p>
-          <a href="#/elders/new" className="button ant-btn ant-btn-primary">
+          <Button type="primary" href="#/elders/new">
             {t('elders.new')}
-          </a>
+          </Button>
         </p>
       ) : null}
       <Form
