@@ -122,13 +122,13 @@ export function fileNameOf(disposition: string | null, fallback: string): string
 /** An import's rows in error as spreadsheet lines: row, column, field, message (one line per problem). */
 export function errorReportRows(
   report: {
-    errors: readonly { row: number; errors: readonly { path: string; column?: string; message: string }[] }[];
+    errors: readonly { row: number; errors: readonly { column?: string; message: string }[] }[];
   },
   header: string[],
 ): (string | number)[][] {
   const lines: (string | number)[][] = [header];
-  for (const r of report.errors)
-    for (const e of r.errors) lines.push([r.row, e.column ?? '', e.path, e.message]);
+  // the row in the sheet, the column as headed there and the message: never an internal path
+  for (const r of report.errors) for (const e of r.errors) lines.push([r.row, e.column ?? '', e.message]);
   return lines;
 }
 

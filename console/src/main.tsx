@@ -44,6 +44,7 @@ const page = <K extends string>(load: () => Promise<Record<K, Lazy>>, name: K) =
 const Dashboard = page(() => import('./pages/dashboard.js'), 'DashboardPage');
 const ElderList = page(() => import('./pages/register.js'), 'ElderListPage');
 const ElderProfile = page(() => import('./pages/profile.js'), 'ElderProfilePage');
+const ElderNew = page(() => import('./pages/elder-form.js'), 'ElderNewPage');
 const ImportPage = page(() => import('./pages/import.js'), 'ImportPage');
 const ContactList = page(() => import('./pages/contacts.js'), 'ContactListPage');
 const ContactNew = page(() => import('./pages/contacts.js'), 'ContactNewPage');
@@ -67,6 +68,7 @@ const ID = '([A-Za-z0-9-]{1,64})';
 const ROUTES: Route[] = [
   { pattern: /^\/?$/, page: Dashboard, nav: '' },
   { pattern: /^\/elders$/, page: ElderList, nav: 'elders' },
+  { pattern: /^\/elders\/new$/, page: ElderNew, nav: 'elders' },
   { pattern: new RegExp(`^/elders/${ID}$`), page: ElderProfile, nav: 'elders' },
   { pattern: /^\/import$/, page: ImportPage, nav: 'import' },
   { pattern: /^\/contacts$/, page: ContactList, nav: 'contacts' },

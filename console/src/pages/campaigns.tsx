@@ -2,6 +2,8 @@
  * Campaigns: the list, and what the new and detail pages share: the campaign's shape, its status tag
  * and the preview as a person reads it (the audience by county and category, what is sent, how long).
  */
+
+import { Button } from 'antd';
 import { dateTime, duration, integer, warningText } from '../format.js';
 import { lang, type MessageKey, t } from '../i18n.js';
 import type {
@@ -108,9 +110,9 @@ export function CampaignListPage({ me }: PageProps) {
       <Heading>{t('campaigns.title')}</Heading>
       {me.principal.role !== 'townshipOperator' ? (
         <p>
-          <a href="#/campaigns/new" className="button ant-btn ant-btn-primary">
+          <Button type="primary" href="#/campaigns/new">
             {t('campaigns.new')}
-          </a>
+          </Button>
         </p>
       ) : null}
       <Show loaded={list}>

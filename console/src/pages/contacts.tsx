@@ -81,9 +81,9 @@ export function ContactListPage({ me }: PageProps) {
       </Form>
       {isAdmin(me) ? (
         <p>
-          <a href="#/contacts/new" className="button ant-btn ant-btn-primary">
+          <Button type="primary" href="#/contacts/new">
             {t('contacts.new')}
-          </a>
+          </Button>
         </p>
       ) : null}
       <Section title={t('contacts.list')}>

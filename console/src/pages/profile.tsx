@@ -22,6 +22,7 @@ import {
   useTitle,
 } from '../ui.js';
 import { CategoryBadge, type ElderRow, StatusBadge } from './elder-bits.js';
+import { CategoryForm, ElderForm, StatusForm } from './elder-form.js';
 
 interface Obligation {
   kind: string;
@@ -87,10 +88,11 @@ export function ElderProfilePage({ me, params }: PageProps) {
   const elder = useApi<ElderRow>(`/api/elders/${id}`);
   if (elder.error !== undefined) throw elder.error;
   if (!elder.data) return <Loading />;
-  return <Profile me={me} elder={elder.data} reload={elder.reload} />;
+  return <Profile key={JSON.stringify(elder.data)} me={me} elder={elder.data} reload={elder.reload} />;
 }
 
-function Profile({ me, elder }: { me: PageProps['me']; elder: ElderRow; reload: () => void }) {
+function Profile({ me, elder, reload }: { me: PageProps['me']; elder: ElderRow; reload: () => void }) {
+  const admin = me.principal.role !== 'townshipOperator';
   const today = todayIn(serverNow());
   const [month, setMonth] = useState(monthOf(serverNow()));
   const compliance = useApi<ComplianceJson>(`/api/elders/${elder.id}/compliance${qs({ month })}`);
@@ -152,6 +154,13 @@ function Profile({ me, elder }: { me: PageProps['me']; elder: ElderRow; reload: 
           </p>
         ) : null}
       </Section>
+      {admin ? (
+        <Section title={t('elderForm.edit')}>
+          <StatusForm elder={elder} onSaved={reload} />
+          <CategoryForm elder={elder} onSaved={reload} />
+          <ElderForm me={me} existing={elder} onSaved={reload} />
+        </Section>
+      ) : null}
       <Section title={t('profile.compliance')}>
         <div className="filters">
           <Field label={t('field.month')}>
