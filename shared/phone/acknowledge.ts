@@ -3,6 +3,7 @@ import { getElder } from '../store/elders.js';
 import { listCases } from '../store/phone.js';
 import type { Case } from './case.js';
 import { acknowledgeCase, type PhoneDeps } from './engine.js';
+import type { InboundMessage } from './providers.js';
 
 /**
  * A contact's bare acknowledgement (issue 13, part 4): "收到", "好", "OK" without the case code counts
@@ -56,11 +57,11 @@ export const askForCodeText = (several: number) =>
  */
 export async function acknowledgeBareReply(
   deps: PhoneDeps,
-  message: { messageBody: string; inboundMessageId: string },
+  message: Pick<InboundMessage, 'body' | 'carrierMessageId'>,
   from: string,
   owners: readonly { owner: string; elderId?: string; contactId?: string }[],
 ): Promise<'acknowledged' | 'kept' | undefined> {
-  if (!isBareAcknowledgement(message.messageBody)) return undefined;
+  if (!isBareAcknowledgement(message.body)) return undefined;
   const counties = new Set<string>();
   for (const o of owners) {
     if (o.contactId) {
@@ -79,7 +80,7 @@ export async function acknowledgeBareReply(
   await deps.queue.send([
     {
       kind: 'text',
-      key: `ack-code-${message.inboundMessageId}`,
+      key: `ack-code-${message.carrierMessageId}`,
       to: from,
       text: askForCodeText(choice.several),
       purpose: 'help',

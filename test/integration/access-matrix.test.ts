@@ -14,9 +14,8 @@ import { getContact, listContactsByCounty } from '../../shared/store/contacts.js
 import { getElder, listEldersByCounty } from '../../shared/store/elders.js';
 import { createCase, getCase } from '../../shared/store/phone.js';
 import { putReview } from '../../shared/store/reviews.js';
-import { listVisits, putVisit } from '../../shared/store/visits.js';
-  },
 import { createAlert, getAlert, listDevicesOfElder, putDevice } from '../../shared/store/signals.js';
+import { listVisits, putVisit } from '../../shared/store/visits.js';
 import {
   type ApiClient,
   apiClient,
