@@ -194,6 +194,9 @@ describe('every documented SIP media application event, in any order and repeate
   it('each path of a call ends in its one outcome, whatever the order and however often an event comes', async () => {
     const world = await newWorld('2025-07-01T09:00:00');
     silentVoice(world);
+    // every run dials in one county on one virtual minute: the carrier-fault paths would, by design, pause
+    // that county's dialling after a few runs (tested on its own below); here only the events matter
+    delete world.deps.pause;
     const names = Object.keys(PATHS) as PathName[];
     await fc.assert(
       fc.asyncProperty(
