@@ -101,10 +101,10 @@ describe('a county sheet as staff fill it in', { timeout: 240_000 }, () => {
       }
     }
     expect(reply.body.unknownColumns).toEqual([
-      { header: '是否特困', carriesFlags: true },
+      { header: '是否退役军人', carriesFlags: true },
       { header: '备注', carriesFlags: false },
     ]);
-    expect(reply.body.warnings.join('\n')).toMatch(/是否特困/);
+    expect(reply.body.warnings.join('\n')).toMatch(/是否退役军人/);
     expect((await api('GET', '/api/elders/search?county=440703')).body.total).toBe(COUNTY_SHEET_PEOPLE - BAD);
   });
 
