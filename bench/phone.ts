@@ -177,51 +177,7 @@ async function pipeline(
     ? new RealTimeline(START)
     : new VirtualTimeline(new Date(START.getTime() - 30 * 60_000));
   const runtime = phoneRuntime({ db, policy, phonePolicies, limits, timeline });
-  const contactPhone = '+8613900009999';
-  await putContact(db, {
-    id: 'bench-contact',
-    name: '联系人',
-    phone: contactPhone,
-    role: 'committeeStaff',
-    county: '440703',
-    township: '潮连街道',
-  });
-  runtime.network.addPhone({
-    number: contactPhone,
-    kind: 'contact',
-    id: 'bench-contact',
-    label: 'c',
-    voice: ['no-answer'],
-    sms: 'no-reply',
-    contact: { behaviour: 'ignore', delayMinutes: 0 },
-  });
-  for (let i = 0; i < count; i++) {
-    const birthDate = '1942-03-04';
-    const body = parseRegistration(policy, {
-      name: `测试${i}`,
-      gender: 'female',
-      birthDate,
-      idNumber: makeIdNumber('440703', birthDate, (i * 2) % 1000),
-      phone: `1380013${String(i).padStart(4, '0')}`,
-      address: '测试地址',
-      region: { county: '440703', township: '潮连街道', village: '芝山村' },
-      living: 'alone',
-      contactId: 'bench-contact',
-    });
-    const elder = await registerParsed(
-      { db, policy },
-      { ...body, idNumber: undefined, name: `测试${i}号` },
-      { actor: 'bench', now: timeline.now() },
-    );
-    runtime.network.addPhone({
-      number: elder.phone,
-      kind: 'elder',
-      id: elder.id,
-      label: elder.id,
-      voice: [behaviour],
-      sms: 'no-reply',
-    });
-  }
+  await populate(db, runtime.network, timeline, count, behaviour);
   const putBefore = meter.units;
   const cost = costSince(t);
   const wall0 = performance.now();
@@ -256,51 +212,7 @@ async function billedPath(
   const db = await benchTable(endpoint);
   const timeline = new VirtualTimeline(new Date(START.getTime() - 30 * 60_000));
   const runtime = phoneRuntime({ db, policy, phonePolicies, limits: DEFAULT_LIMITS, timeline });
-  const contactPhone = '+8613900009999';
-  await putContact(db, {
-    id: 'bench-contact',
-    name: '联系人',
-    phone: contactPhone,
-    role: 'committeeStaff',
-    county: '440703',
-    township: '潮连街道',
-  });
-  runtime.network.addPhone({
-    number: contactPhone,
-    kind: 'contact',
-    id: 'bench-contact',
-    label: 'c',
-    voice: ['no-answer'],
-    sms: 'no-reply',
-    contact: { behaviour: 'ignore', delayMinutes: 0 },
-  });
-  for (let i = 0; i < count; i++) {
-    const birthDate = '1942-03-04';
-    const body = parseRegistration(policy, {
-      name: `测试${i}`,
-      gender: 'female',
-      birthDate,
-      idNumber: makeIdNumber('440703', birthDate, (i * 2) % 1000),
-      phone: `1380013${String(i).padStart(4, '0')}`,
-      address: '测试地址',
-      region: { county: '440703', township: '潮连街道', village: '芝山村' },
-      living: 'alone',
-      contactId: 'bench-contact',
-    });
-    const elder = await registerParsed(
-      { db, policy },
-      { ...body, idNumber: undefined, name: `测试${i}号` },
-      { actor: 'bench', now: timeline.now() },
-    );
-    runtime.network.addPhone({
-      number: elder.phone,
-      kind: 'elder',
-      id: elder.id,
-      label: elder.id,
-      voice: [behaviour],
-      sms: 'no-reply',
-    });
-  }
+  await populate(db, runtime.network, timeline, count, behaviour);
   const meter = attachMeter(db.doc);
   // a run with nothing due yet (08:30): the planner's fixed cost per run
   await meter.phase('idle planner run', () => runPlanner(runtime.deps));
@@ -512,3 +424,59 @@ async function main() {
 }
 
 void main();
+
+/** The bench's register: one visit contact who ignores texts, and `count` elders paired with it whose
+ * simulated phones all behave as `behaviour`. */
+async function populate(
+  db: Db,
+  network: ReturnType<typeof phoneRuntime>['network'],
+  timeline: Timeline,
+  count: number,
+  behaviour: 'press-1' | 'press-2' | 'no-answer',
+): Promise<void> {
+  const contactPhone = '+8613900009999';
+  await putContact(db, {
+    id: 'bench-contact',
+    name: '联系人',
+    phone: contactPhone,
+    role: 'committeeStaff',
+    county: '440703',
+    township: '潮连街道',
+  });
+  network.addPhone({
+    number: contactPhone,
+    kind: 'contact',
+    id: 'bench-contact',
+    label: 'c',
+    voice: ['no-answer'],
+    sms: 'no-reply',
+    contact: { behaviour: 'ignore', delayMinutes: 0 },
+  });
+  for (let i = 0; i < count; i++) {
+    const birthDate = '1942-03-04';
+    const body = parseRegistration(policy, {
+      name: `测试${i}`,
+      gender: 'female',
+      birthDate,
+      idNumber: makeIdNumber('440703', birthDate, (i * 2) % 1000),
+      phone: `1380013${String(i).padStart(4, '0')}`,
+      address: '测试地址',
+      region: { county: '440703', township: '潮连街道', village: '芝山村' },
+      living: 'alone',
+      contactId: 'bench-contact',
+    });
+    const elder = await registerParsed(
+      { db, policy },
+      { ...body, idNumber: undefined, name: `测试${i}号` },
+      { actor: 'bench', now: timeline.now() },
+    );
+    network.addPhone({
+      number: elder.phone,
+      kind: 'elder',
+      id: elder.id,
+      label: elder.id,
+      voice: [behaviour],
+      sms: 'no-reply',
+    });
+  }
+}
