@@ -8,7 +8,7 @@ import { putAbsence } from '../../shared/store/absences.js';
 import { addDaysIso, dateInPolicyZone } from '../../shared/time.js';
 import { parseOrThrow } from '../../shared/validation.js';
 import { bodyBytes, type HttpEvent, HttpFailure, type HttpResult, json, jsonBody } from '../api/http.js';
-import { escapeHtml, layout, refusalPage } from './page.js';
+import { escapeHtml, html, layout, refusalPage } from './page.js';
 import type { VisitPageDeps } from './routes.js';
 
 /**
@@ -58,22 +58,6 @@ ${errs ? `<div class="banner" role="alert">${errs}</div>` : ''}
 <button type="submit">${label('awayPage.submit')}</button>
 </form>`,
   );
-}
-
-function html(statusCode: number, body: string): HttpResult {
-  return {
-    statusCode,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'x-frame-options': 'DENY',
-      'x-content-type-options': 'nosniff',
-      'content-security-policy':
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    },
-    body,
-  };
 }
 
 const NONCE = /^[A-Za-z0-9-]{16,64}$/;

@@ -1,6 +1,7 @@
 import type { FieldError } from '../../shared/errors.js';
 import { type MessageKey, messages } from '../../shared/i18n/messages.js';
 import { CONFIRMED_BY, SAFETY_RISKS, SERVICE_NEEDS, VISITOR_KINDS } from '../../shared/visits/schema.js';
+import type { HttpResult } from '../api/http.js';
 
 /**
  * The visit page: plain HTML for a small phone screen (360 px and up), no script, no external assets.
@@ -320,4 +321,21 @@ export function listPage(entries: readonly ListEntry[]): string {
     '探访名单 Visit list',
     `<h1>${label('visitPage.listTitle')}</h1>${entries.length === 0 ? `<p>${label('visitPage.listEmpty')}</p>` : `<ul class="list">${rows}</ul>`}`,
   );
+}
+
+/** HTML headers: the token is in the URL, so no referrer leaves the page; nothing is cached or framed. */
+export function html(statusCode: number, body: string): HttpResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    },
+    body,
+  };
 }

@@ -44,6 +44,7 @@ import {
   formPage,
   formToInput,
   formValues,
+  html,
   type ListEntry,
   listPage,
   type PageElder,
@@ -56,23 +57,6 @@ export interface VisitPageDeps extends ApiDeps {
 }
 
 const MAX_FORM_BYTES = 64 * 1024;
-
-/** HTML headers: the token is in the URL, so no referrer leaves the page; nothing is cached or framed. */
-function html(statusCode: number, body: string): HttpResult {
-  return {
-    statusCode,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'x-frame-options': 'DENY',
-      'x-content-type-options': 'nosniff',
-      'content-security-policy':
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    },
-    body,
-  };
-}
 
 /** JSON for API clients (a JSON body, or Accept asking for JSON and not HTML); HTML for browsers. */
 function wantsJson(event: HttpEvent): boolean {
